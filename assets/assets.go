@@ -1,0 +1,36 @@
+// Package assets holds the files the kiosk embeds: the sample procedure
+// catalog, the interface translations and the icon. Each file is embedded
+// by name, never a whole folder, so no stray file ships by accident.
+package assets
+
+import _ "embed"
+
+var (
+	//go:embed catalog.json
+	sampleCatalog []byte
+	//go:embed i18n/vi.json
+	translationsVI []byte
+	//go:embed i18n/en.json
+	translationsEN []byte
+	//go:embed icon.png
+	icon []byte
+)
+
+// SampleCatalog returns the embedded sample catalog (JSON, see kiosk.Catalog).
+// The kiosk uses it until the central API has served one.
+func SampleCatalog() []byte { return sampleCatalog }
+
+// Translations returns the interface strings for a language ("vi" or "en")
+// as a JSON object of key → text, or nil for a language the kiosk lacks.
+func Translations(lang string) []byte {
+	switch lang {
+	case "vi":
+		return translationsVI
+	case "en":
+		return translationsEN
+	}
+	return nil
+}
+
+// Icon returns the application icon, a 512 × 512 PNG.
+func Icon() []byte { return icon }
