@@ -1,0 +1,141 @@
+//go:build e2e
+
+// The end-to-end test runs the real cgo binary in a real window under Xvfb.
+// Run it with `make e2e`; `make screenshot` keeps the picture for the README.
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestE2EDemoWindowShowsCatalog(t *testing.T) {
+	bin := kioskBinary(t)
+	display := startXvfb(t)
+
+	var logs bytes.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	cmd := exec.CommandContext(ctx, bin, "--demo", "-log-format", "json")
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=vi_VN.UTF-8")
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+
+	waitFor(t, 90*time.Second, "the kiosk window to appear", func() bool {
+		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "Kiosk").Output()
+		return err == nil && len(bytes.TrimSpace(out)) > 0
+	})
+	time.Sleep(2 * time.Second) // let the first frames paint
+	if !strings.Contains(logs.String(), `"message":"kiosk started"`) {
+		t.Errorf("log = %s; want the start line", logs.String())
+	}
+
+	shot := filepath.Join(t.TempDir(), "screen.png")
+	if out, err := exec.Command("import", "-display", display, "-window", "root", shot).CombinedOutput(); err != nil {
+		t.Fatalf("screenshot: %v: %s", err, out)
+	}
+	img := readPNG(t, shot)
+	// The header's gold band and the white page prove our UI painted,
+	// not a black Xvfb root or an empty window.
+	if n := countColour(img, 0xFF, 0xCD, 0x00); n < 1000 {
+		t.Errorf("screenshot has %d gold pixels; want the header band (≥ 1000)", n)
+	}
+	if n := countColour(img, 0xFF, 0xFF, 0xFF); n < img.Bounds().Dx()*img.Bounds().Dy()/4 {
+		t.Errorf("screenshot has %d white pixels; want the page background to fill much of the screen", n)
+	}
+	if dst := os.Getenv("SCREENSHOT"); dst != "" {
+		data, _ := os.ReadFile(shot)
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if strings.Contains(logs.String(), "panic") {
+		t.Errorf("the kiosk panicked: %s", logs.String())
+	}
+}
+
+func kioskBinary(t *testing.T) string {
+	if bin := os.Getenv("KIOSK_BIN"); bin != "" {
+		return bin
+	}
+	bin := filepath.Join(t.TempDir(), "kiosk")
+	build := exec.Command("go", "build", "-tags", "no_animations,migrated_fynedo", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startXvfb starts a virtual display on a free number and returns it.
+func startXvfb(t *testing.T) string {
+	for n := 99; n < 200; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+			continue
+		}
+		display := fmt.Sprintf(":%d", n)
+		x := exec.Command("Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+		if err := x.Start(); err != nil {
+			t.Fatalf("Xvfb: %v (install the xvfb package: make deps)", err)
+		}
+		t.Cleanup(func() { _ = x.Process.Kill(); _ = x.Wait() })
+		t.Setenv("DISPLAY", display) // for xdotool
+		waitFor(t, 10*time.Second, "Xvfb", func() bool {
+			_, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n))
+			return err == nil
+		})
+		return display
+	}
+	t.Fatal("no free X display number between :99 and :199")
+	return ""
+}
+
+func waitFor(t *testing.T, limit time.Duration, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %v for %s", limit, what)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func readPNG(t *testing.T, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("decode %s: %v", path, err)
+	}
+	return img
+}
+
+func countColour(img image.Image, r, g, b uint8) int {
+	n := 0
+	bounds := img.Bounds()
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		for x := bounds.Min.X; x < bounds.Max.X; x++ {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			if uint8(cr>>8) == r && uint8(cg>>8) == g && uint8(cb>>8) == b {
+				n++
+			}
+		}
+	}
+	return n
+}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/motcua/kiosk/kiosk"
+	"github.com/motcua/kiosk/kiosk/logging"
+)
+
+// config is what the command line says.
+type config struct {
+	demo       bool
+	lang       kiosk.Lang
+	unit       string
+	fullScreen bool
+	logLevel   string
+	logFormat  logging.Format
+}
+
+var errHelp = errors.New("help requested")
+
+// parseFlags reads the flags of `kiosk [flags]`. Errors are already
+// printed to stderr with the usage when it returns them.
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var cfg config
+	var lang, format string
+	fs := flag.NewFlagSet("kiosk", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.BoolVar(&cfg.demo, "demo", false, "run as a demonstration kiosk on the embedded sample catalog")
+	fs.StringVar(&lang, "lang", "vi", "language the kiosk starts in and returns to: vi or en")
+	fs.StringVar(&cfg.unit, "unit", "Bộ phận Một cửa", "the counter's name shown in the header")
+	fs.BoolVar(&cfg.fullScreen, "fullscreen", false, "fill the screen (on a kiosk); otherwise a 1280×800 window")
+	fs.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&format, "log-format", "console", "log format: console (for people) or json (for log shipping)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: kiosk [flags]\n       kiosk version\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, errHelp
+		}
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, usageError(fs, stderr, fmt.Sprintf("unknown command %q", fs.Arg(0)))
+	}
+	switch kiosk.Lang(lang) {
+	case kiosk.VI, kiosk.EN:
+		cfg.lang = kiosk.Lang(lang)
+	default:
+		return cfg, usageError(fs, stderr, fmt.Sprintf("-lang %q: want vi or en", lang))
+	}
+	cfg.logFormat = logging.Format(format)
+	return cfg, nil
+}
+
+func usageError(fs *flag.FlagSet, stderr io.Writer, msg string) error {
+	fmt.Fprintln(stderr, "kiosk:", msg)
+	fs.Usage()
+	return errors.New(msg)
+}

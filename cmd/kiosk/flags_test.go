@@ -1,0 +1,54 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/motcua/kiosk/kiosk"
+)
+
+func TestParseFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		want    config
+		wantErr string // a word the message must contain; "" for success
+	}{
+		{"defaults", nil, config{lang: kiosk.VI, unit: "Bộ phận Một cửa", logLevel: "info", logFormat: "console"}, ""},
+		{"demo in English, json logs", []string{"--demo", "-lang", "en", "-log-format", "json", "-fullscreen"},
+			config{demo: true, lang: kiosk.EN, unit: "Bộ phận Một cửa", fullScreen: true, logLevel: "info", logFormat: "json"}, ""},
+		{"unknown language", []string{"-lang", "fr"}, config{}, "want vi or en"},
+		{"stray argument", []string{"serve"}, config{}, `unknown command "serve"`},
+		{"unknown flag", []string{"--nope"}, config{}, "nope"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			got, err := parseFlags(tt.args, &stderr)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(stderr.String(), tt.wantErr) {
+					t.Errorf("parseFlags(%q) error = %v, stderr %q; want a message with %q", tt.args, err, stderr.String(), tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("parseFlags(%q) = %+v, %v; want %+v", tt.args, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestRunVersionAndHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"version"}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), version) {
+		t.Errorf("kiosk version = %d, %q; want 0 and the version", code, stdout.String())
+	}
+	stderr.Reset()
+	if code := run([]string{"-h"}, &stdout, &stderr); code != 0 || !strings.Contains(stderr.String(), "-demo") {
+		t.Errorf("kiosk -h = %d, %q; want 0 and the flags documented", code, stderr.String())
+	}
+	if code := run([]string{"-log-level", "loud"}, &stdout, &stderr); code != 2 {
+		t.Errorf("kiosk -log-level loud = %d; want 2", code)
+	}
+}

@@ -1,0 +1,71 @@
+// Command kiosk runs the Một Cửa self-service kiosk.
+//
+//	kiosk [flags]        run the kiosk (see -h)
+//	kiosk version        print the version
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"github.com/motcua/kiosk/assets"
+	"github.com/motcua/kiosk/kiosk"
+	"github.com/motcua/kiosk/kiosk/logging"
+	"github.com/motcua/kiosk/ui"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+const appID = "vn.gov.motcua.kiosk"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "version" {
+		fmt.Fprintf(stdout, "Một Cửa Kiosk %s\n", version)
+		return 0
+	}
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		return exitUsage(err)
+	}
+	log, err := logging.New(stderr, logging.Options{Format: cfg.logFormat, Level: cfg.logLevel})
+	if err != nil {
+		fmt.Fprintln(stderr, "kiosk:", err)
+		return 2
+	}
+	cat, err := kiosk.ParseCatalog(assets.SampleCatalog())
+	if err != nil {
+		log.Error().Err(err).Msg("the embedded catalog is invalid")
+		return 1
+	}
+
+	a := app.NewWithID(appID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
+	a.Settings().SetTheme(ui.Theme())
+	w := a.NewWindow("Một Cửa Kiosk")
+	w.SetFullScreen(cfg.fullScreen)
+	w.Resize(fyne.NewSize(1280, 800))
+	if _, err := ui.New(w, cat, ui.Options{Lang: cfg.lang, Unit: cfg.unit}); err != nil {
+		log.Error().Err(err).Msg("cannot build the interface")
+		return 1
+	}
+	log.Info().Str("version", version).Str("catalog", cat.Version).Int("procedures", len(cat.Procedures)).Bool("demo", cfg.demo).Msg("kiosk started")
+	w.ShowAndRun()
+	return 0
+}
+
+// exitUsage turns a flag error into the exit code: 0 for -h, 2 otherwise.
+func exitUsage(err error) int {
+	if err == errHelp {
+		return 0
+	}
+	return 2
+}

@@ -1,0 +1,106 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/motcua/kiosk/kiosk"
+)
+
+// searchLimit is how many hits a search shows: enough for any real query,
+// few enough that a citizen can read them all.
+const searchLimit = 20
+
+// catalogScreen lets a citizen find a procedure: by search, or by browsing
+// the catalog grouped by sector.
+type catalogScreen struct {
+	k       *Kiosk
+	search  *widget.Entry
+	status  *widget.Label
+	results *fyne.Container
+	// cards holds one card per procedure, built once per screen and only
+	// reordered while the citizen types.
+	cards map[string]*procedureCard
+}
+
+func newCatalogScreen(k *Kiosk) *catalogScreen {
+	s := &catalogScreen{k: k, cards: map[string]*procedureCard{}}
+	for i := range k.catalog.Procedures {
+		p := &k.catalog.Procedures[i]
+		s.cards[p.ID] = newProcedureCard(k, p)
+	}
+	return s
+}
+
+func (s *catalogScreen) build() fyne.CanvasObject {
+	tr := s.k.tr
+	heading := widget.NewLabelWithStyle(tr.T("catalog.heading"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	heading.SizeName = theme.SizeNameHeadingText
+
+	s.search = widget.NewEntry()
+	s.search.SetPlaceHolder(tr.T("catalog.search.placeholder"))
+	s.search.SetText(s.k.query)
+	s.search.OnChanged = s.onSearch
+	clear := &widget.Button{Text: tr.T("catalog.search.clear"), Icon: theme.ContentClearIcon(), OnTapped: s.onClear}
+	searchRow := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), clear, s.search)
+
+	s.status = widget.NewLabel("")
+	s.status.Wrapping = fyne.TextWrapWord
+	s.results = container.NewVBox()
+	s.refresh()
+
+	top := container.NewVBox(heading, searchRow, s.status)
+	return container.NewBorder(container.NewPadded(top), nil, nil, nil, container.NewVScroll(container.NewPadded(s.results)))
+}
+
+func (s *catalogScreen) onSearch(q string) {
+	s.k.query = q
+	s.refresh()
+}
+
+func (s *catalogScreen) onClear() {
+	s.search.SetText("") // fires onSearch
+}
+
+// refresh shows the whole catalog by sector when the search box is empty,
+// and the ranked hits otherwise.
+func (s *catalogScreen) refresh() {
+	tr := s.k.tr
+	if kiosk.Fold(s.k.query) == "" {
+		s.status.SetText(tr.T("catalog.count", "count", len(s.k.catalog.Procedures)))
+		s.results.Objects = s.bySector()
+		s.results.Refresh()
+		return
+	}
+	hits := s.k.index.Search(s.k.query, searchLimit)
+	if len(hits) == 0 {
+		s.status.SetText(tr.T("catalog.noresults", "query", s.k.query))
+	} else {
+		s.status.SetText(tr.T("catalog.results", "count", len(hits)))
+	}
+	objs := make([]fyne.CanvasObject, 0, len(hits))
+	for _, h := range hits {
+		objs = append(objs, s.cards[h.Procedure.ID])
+	}
+	s.results.Objects = objs
+	s.results.Refresh()
+}
+
+func (s *catalogScreen) bySector() []fyne.CanvasObject {
+	lang := s.k.tr.lang
+	var objs []fyne.CanvasObject
+	for _, g := range s.k.catalog.BySector() {
+		if len(g.Procedures) == 0 {
+			continue
+		}
+		h := widget.NewLabelWithStyle(g.Sector.Name.In(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		h.SizeName = theme.SizeNameSubHeadingText
+		objs = append(objs, h)
+		for _, p := range g.Procedures {
+			objs = append(objs, s.cards[p.ID])
+		}
+	}
+	return objs
+}

@@ -1,0 +1,140 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/motcua/kiosk/kiosk"
+)
+
+// shownProcedures lists the IDs of the procedures whose cards are on
+// screen, in the order they are shown.
+func shownProcedures(k *Kiosk, w fyne.Window) []string {
+	byName := map[string]string{}
+	for _, p := range k.catalog.Procedures {
+		byName[p.Name.In(k.tr.lang)] = p.ID
+	}
+	var ids []string
+	for _, s := range shownTexts(w) {
+		if id, ok := byName[s]; ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+func searchBox(t *testing.T, w fyne.Window) *widget.Entry {
+	t.Helper()
+	return findShown(t, w, "search box", func(*widget.Entry) bool { return true })
+}
+
+func TestCatalogShowsEveryProcedureBySector(t *testing.T) {
+	k, w := newTestKiosk(t, kiosk.VI)
+	if got, want := len(shownProcedures(k, w)), len(k.catalog.Procedures); got != want {
+		t.Errorf("catalog screen shows %d procedures; want all %d", got, want)
+	}
+	for _, text := range []string{"Chọn thủ tục bạn cần làm", "UBND xã Tân Phú", "English"} {
+		if !shows(w, text) {
+			t.Errorf("catalog screen does not show %q; shown: %q", text, shownTexts(w))
+		}
+	}
+	birth, _ := k.catalog.Procedure("dang-ky-khai-sinh")
+	if facts := "Cấp xã · Trong ngày · Miễn phí"; k.facts(birth) != facts || !shows(w, facts) {
+		t.Errorf("the khai sinh card's facts are %q; want %q shown under its name", k.facts(birth), facts)
+	}
+	for _, g := range k.catalog.BySector() {
+		if len(g.Procedures) > 0 && !shows(w, g.Sector.Name.VI) {
+			t.Errorf("catalog screen lacks the sector heading %q", g.Sector.Name.VI)
+		}
+	}
+}
+
+func TestTypingNarrowsTheList(t *testing.T) {
+	tests := []struct {
+		query string
+		first string
+	}{
+		{"khai sinh", "dang-ky-khai-sinh"},
+		{"dang ky ket hon", "dang-ky-ket-hon"},
+		{"tam tru", "dang-ky-tam-tru"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			k, w := newTestKiosk(t, kiosk.VI)
+			all := len(shownProcedures(k, w))
+			test.Type(searchBox(t, w), tt.query)
+			got := shownProcedures(k, w)
+			if len(got) == 0 || len(got) >= all {
+				t.Fatalf("after typing %q the screen shows %d of %d procedures; want fewer, but some", tt.query, len(got), all)
+			}
+			if got[0] != tt.first {
+				t.Errorf("after typing %q the first procedure is %s; want %s", tt.query, got[0], tt.first)
+			}
+			if !shows(w, "Tìm thấy") {
+				t.Errorf("after typing %q no result count is shown; shown: %q", tt.query, shownTexts(w))
+			}
+		})
+	}
+}
+
+func TestSearchWithNoMatchSaysSoAndClearRestores(t *testing.T) {
+	k, w := newTestKiosk(t, kiosk.VI)
+	test.Type(searchBox(t, w), "qqqxxzz")
+	if got := shownProcedures(k, w); len(got) != 0 {
+		t.Errorf("nonsense query shows %v; want nothing", got)
+	}
+	if !shows(w, "Không tìm thấy thủ tục nào cho “qqqxxzz”") {
+		t.Errorf("nonsense query: shown %q; want a no-results message that repeats the query", shownTexts(w))
+	}
+	test.Tap(findButton(t, w, "Xóa"))
+	if got, want := len(shownProcedures(k, w)), len(k.catalog.Procedures); got != want {
+		t.Errorf("after Xóa the screen shows %d procedures; want all %d", got, want)
+	}
+}
+
+func TestLanguageSwitchKeepsTheSearch(t *testing.T) {
+	k, w := newTestKiosk(t, kiosk.VI)
+	test.Type(searchBox(t, w), "khai sinh")
+
+	test.Tap(findButton(t, w, "English"))
+	if !shows(w, "Choose the procedure you need") || !shows(w, "Birth registration") {
+		t.Errorf("after switching to English: shown %q", shownTexts(w))
+	}
+	if got := searchBox(t, w).Text; got != "khai sinh" {
+		t.Errorf("after switching, the search box holds %q; want the citizen's query kept", got)
+	}
+	if ids := shownProcedures(k, w); len(ids) == 0 || ids[0] != "dang-ky-khai-sinh" {
+		t.Errorf("after switching, the results are %v; want khai sinh first", ids)
+	}
+
+	test.Tap(findButton(t, w, "Tiếng Việt"))
+	if !shows(w, "Chọn thủ tục bạn cần làm") {
+		t.Errorf("after switching back to Vietnamese: shown %q", shownTexts(w))
+	}
+}
+
+func TestTappingACardOpensTheProcedure(t *testing.T) {
+	k, w := newTestKiosk(t, kiosk.VI)
+	test.Type(searchBox(t, w), "khai sinh")
+	p, _ := k.catalog.Procedure("dang-ky-khai-sinh")
+
+	test.Tap(cardOf(t, w, p.ID))
+	for _, text := range []string{p.Name.VI, "Giấy tờ cần mang", "Lệ phí", "Thời gian giải quyết", p.Code, p.Docs[0].Name.VI} {
+		if !shows(w, text) {
+			t.Errorf("procedure page does not show %q; shown: %q", text, shownTexts(w))
+		}
+	}
+	test.Tap(findButton(t, w, "Quay lại"))
+	if got := searchBox(t, w).Text; got != "khai sinh" {
+		t.Errorf("back on the catalog the search box holds %q; want the query kept", got)
+	}
+}
+
+// cardOf returns the tappable button of a procedure's card.
+func cardOf(t *testing.T, w fyne.Window, id string) *widget.Button {
+	t.Helper()
+	return findShown(t, w, "card "+id, func(c *procedureCard) bool { return c.proc.ID == id }).button
+}

@@ -1,0 +1,41 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/motcua/kiosk/assets"
+	"github.com/motcua/kiosk/kiosk"
+)
+
+var appIcon = fyne.NewStaticResource("icon.png", assets.Icon())
+
+// header is the band on top of every screen: who we are, where the kiosk
+// stands, and the language switch. The switch is labelled in the language
+// it switches to, so a citizen who cannot read the current one finds it.
+func (k *Kiosk) header() fyne.CanvasObject {
+	icon := canvas.NewImageFromResource(appIcon)
+	icon.FillMode = canvas.ImageFillContain
+	icon.SetMinSize(fyne.NewSquareSize(48))
+
+	title := widget.NewLabelWithStyle(k.tr.T("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	unit := widget.NewLabel(k.unit)
+
+	other := kiosk.EN
+	if k.tr.lang == kiosk.EN {
+		other = kiosk.VI
+	}
+	langSwitch := &widget.Button{
+		Text:     k.tr.T("lang.switch"),
+		OnTapped: func() { k.setLang(other) },
+	}
+	band := canvas.NewRectangle(goldAccent)
+	band.SetMinSize(fyne.NewSize(0, 4))
+	row := container.NewHBox(icon, title, layout.NewSpacer(), unit, langSwitch)
+	return container.NewVBox(container.NewPadded(row), band)
+}

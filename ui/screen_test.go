@@ -1,0 +1,109 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/motcua/kiosk/assets"
+	"github.com/motcua/kiosk/kiosk"
+)
+
+// newTestKiosk builds the interface over the embedded sample catalog in a
+// test window the size of a small kiosk screen.
+func newTestKiosk(t *testing.T, lang kiosk.Lang) (*Kiosk, fyne.Window) {
+	t.Helper()
+	test.NewTempApp(t)
+	cat, err := kiosk.ParseCatalog(assets.SampleCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1280, 800))
+	k, err := New(w, cat, Options{Lang: lang, Unit: "UBND xã Tân Phú"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k, w
+}
+
+// eachShown calls fn for every visible object in the window, depth first,
+// in screen order, looking inside containers and widgets alike.
+func eachShown(w fyne.Window, fn func(fyne.CanvasObject)) {
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		fn(o)
+		switch v := o.(type) {
+		case *widget.Label, *widget.Button, *widget.Entry, *widget.RichText:
+			// Leaves for a reader: a Label draws itself with a RichText,
+			// which must not be read twice.
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(v).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(w.Content())
+}
+
+// shownTexts lists, in order, the text of every visible label, button and
+// entry in the window: what a citizen can read on the screen.
+func shownTexts(w fyne.Window) []string {
+	var out []string
+	eachShown(w, func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Label:
+			out = append(out, v.Text)
+		case *widget.Button:
+			if v.Text != "" {
+				out = append(out, v.Text)
+			}
+		case *widget.Entry:
+			out = append(out, v.Text)
+		case *widget.RichText:
+			out = append(out, v.String())
+		}
+	})
+	return out
+}
+
+func shows(w fyne.Window, text string) bool {
+	for _, s := range shownTexts(w) {
+		if strings.Contains(s, text) {
+			return true
+		}
+	}
+	return false
+}
+
+// findShown returns the first visible object of type T that ok accepts.
+func findShown[T fyne.CanvasObject](t *testing.T, w fyne.Window, what string, ok func(T) bool) T {
+	t.Helper()
+	var found T
+	done := false
+	eachShown(w, func(o fyne.CanvasObject) {
+		if v, isT := o.(T); isT && !done && ok(v) {
+			found, done = v, true
+		}
+	})
+	if !done {
+		t.Fatalf("no %s on screen; shown: %q", what, shownTexts(w))
+	}
+	return found
+}
+
+// findButton returns the visible button with exactly this label.
+func findButton(t *testing.T, w fyne.Window, label string) *widget.Button {
+	t.Helper()
+	return findShown(t, w, "button "+label, func(b *widget.Button) bool { return b.Text == label })
+}

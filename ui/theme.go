@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+)
+
+// counterTheme is Fyne's default theme made for a public counter: large
+// type (body 20 pt), roomy touch targets, always the light variant (a hall
+// is bright and a dark screen reflects it) and the government red used for
+// the primary action only. It embeds the default and overrides little.
+type counterTheme struct {
+	fyne.Theme
+}
+
+func newCounterTheme() fyne.Theme { return &counterTheme{Theme: theme.DefaultTheme()} }
+
+// Colours are chosen for at least 7:1 contrast (WCAG AAA) against both
+// paper and cardPaper: white on primaryRed is 8.5:1, ink 15.4:1 or more,
+// quietInk (placeholders, secondary lines) 8.1:1 or more.
+var (
+	primaryRed  = color.NRGBA{R: 0x9B, G: 0x0C, B: 0x1F, A: 0xFF}
+	ink         = color.NRGBA{R: 0x1A, G: 0x1A, B: 0x1A, A: 0xFF}
+	quietInk    = color.NRGBA{R: 0x48, G: 0x48, B: 0x48, A: 0xFF}
+	paper       = color.NRGBA{R: 0xFF, G: 0xFF, B: 0xFF, A: 0xFF}
+	cardPaper   = color.NRGBA{R: 0xF4, G: 0xF1, B: 0xEA, A: 0xFF}
+	goldAccent  = color.NRGBA{R: 0xFF, G: 0xCD, B: 0x00, A: 0xFF}
+	hoverShadow = color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0x14}
+)
+
+func (t *counterTheme) Color(name fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	switch name {
+	case theme.ColorNamePrimary, theme.ColorNameFocus:
+		return primaryRed
+	case theme.ColorNameForeground:
+		return ink
+	case theme.ColorNamePlaceHolder:
+		return quietInk
+	case theme.ColorNameBackground, theme.ColorNameInputBackground:
+		return paper
+	case theme.ColorNameButton:
+		return cardPaper
+	case theme.ColorNameHover, theme.ColorNamePressed:
+		return hoverShadow
+	case theme.ColorNameForegroundOnPrimary:
+		return paper
+	}
+	return t.Theme.Color(name, theme.VariantLight)
+}
+
+func (t *counterTheme) Size(name fyne.ThemeSizeName) float32 {
+	switch name {
+	case theme.SizeNameText:
+		return 20
+	case theme.SizeNameSubHeadingText:
+		return 24
+	case theme.SizeNameHeadingText:
+		return 32
+	case theme.SizeNameInlineIcon:
+		return 28
+	case theme.SizeNamePadding:
+		return 8
+	case theme.SizeNameInnerPadding:
+		return 14
+	case theme.SizeNameInputBorder:
+		return 2
+	}
+	return t.Theme.Size(name)
+}
