@@ -96,7 +96,7 @@ type FeeRule struct {
 	Amount int64 `json:"amount,omitempty"`
 	// Max caps a per-copy or per-page fee, 0 for no cap.
 	Max  int64 `json:"max,omitempty"`
-	Note Text  `json:"note,omitempty"`
+	Note Text  `json:"note,omitzero"`
 	// A per-page or per-copy price may drop after the first units: from
 	// unit ReducedFrom on (counting from 1) each one costs ReducedAmount
 	// instead of Amount. Chứng thực bản sao: 2.000 đ a page, 1.000 đ from
@@ -110,7 +110,7 @@ type Document struct {
 	Name     Text `json:"name"`
 	Original bool `json:"original,omitempty"` // the original (bản chính), not a copy
 	Optional bool `json:"optional,omitempty"` // only in some cases, said in Note
-	Note     Text `json:"note,omitempty"`
+	Note     Text `json:"note,omitzero"`
 }
 
 // FieldKind is the type of a form field; each kind has its own validator.
@@ -150,7 +150,7 @@ type Field struct {
 	ID       string    `json:"id"`
 	Kind     FieldKind `json:"kind"`
 	Label    Text      `json:"label"`
-	Help     Text      `json:"help,omitempty"`
+	Help     Text      `json:"help,omitzero"`
 	Required bool      `json:"required,omitempty"`
 	// MaxLen caps the answer in characters; 0 means the kind's default.
 	MaxLen  int      `json:"max_len,omitempty"`
