@@ -1,0 +1,248 @@
+// Package central is the kiosk's side of the province's central public-service
+// API: the request and response types of contract v1 (openapi.yaml beside
+// this file is the source of truth), the typed errors, and the Client.
+package central
+
+import (
+	"time"
+
+	"github.com/motcua/kiosk/kiosk"
+)
+
+// Header names of the contract.
+const (
+	HeaderIdempotencyKey = "Idempotency-Key"
+	HeaderRetryAfter     = "Retry-After"
+)
+
+// EnrollRequest registers a kiosk with a one-time enrolment code.
+type EnrollRequest struct {
+	Code     string `json:"code"`
+	Hostname string `json:"hostname"`
+	Version  string `json:"version"`
+}
+
+// Unit is the office a kiosk belongs to.
+type Unit struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// Enrollment is what the central system gives a newly enrolled kiosk.
+type Enrollment struct {
+	DeviceID    string `json:"device_id"`
+	DeviceToken string `json:"device_token"`
+	Unit        Unit   `json:"unit"`
+	Location    string `json:"location"`
+}
+
+// Heartbeat reports a kiosk's health. It never carries personal data.
+type Heartbeat struct {
+	Version       string `json:"version"`
+	UptimeSeconds int64  `json:"uptime_seconds"`
+	OutboxQueued  int    `json:"outbox_queued"`
+	CatalogETag   string `json:"catalog_etag,omitempty"`
+}
+
+// DeviceConfig is the central configuration a heartbeat returns.
+type DeviceConfig struct {
+	IdleTimeoutSeconds int      `json:"idle_timeout_seconds"`
+	EnabledProcedures  []string `json:"enabled_procedures,omitempty"` // empty: all
+	Holidays           []string `json:"holidays,omitempty"`           // yyyy-mm-dd, beyond the built-in table
+}
+
+// HeartbeatReply answers a heartbeat.
+type HeartbeatReply struct {
+	Config     DeviceConfig `json:"config"`
+	ServerTime time.Time    `json:"server_time"`
+}
+
+// Link-session purposes.
+const (
+	PurposeLogin   = "login"
+	PurposeUpload  = "upload"
+	PurposeHandoff = "handoff"
+)
+
+// Link-session states.
+const (
+	LinkPending = "pending"
+	LinkLinked  = "linked"
+	LinkExpired = "expired"
+	LinkClosed  = "closed"
+)
+
+// LinkSessionRequest asks for a QR link between the kiosk and a phone.
+type LinkSessionRequest struct {
+	Purpose     string `json:"purpose"`
+	ProcedureID string `json:"procedure_id,omitempty"` // for upload: which papers to ask for
+}
+
+// LinkSession is a new link: the kiosk shows URL as a QR beside ConfirmCode.
+type LinkSession struct {
+	ID          string    `json:"id"`
+	URL         string    `json:"url"`
+	ConfirmCode string    `json:"confirm_code"`
+	ExpiresAt   time.Time `json:"expires_at"`
+}
+
+// Identity is a citizen as the identity provider vouches for them.
+type Identity struct {
+	FullName   string `json:"full_name"`
+	PersonalID string `json:"personal_id"`
+	BirthDate  string `json:"birth_date"` // dd/mm/yyyy
+	Sex        string `json:"sex"`        // kiosk.SexMale or kiosk.SexFemale
+	Address    string `json:"address"`
+}
+
+// Attachment is an uploaded document.
+type Attachment struct {
+	ID       string `json:"id"`
+	SHA256   string `json:"sha256"`
+	Size     int64  `json:"size"`
+	MIME     string `json:"mime"`
+	Document int    `json:"document,omitempty"` // which of the procedure's documents, from 1; 0 when not said
+}
+
+// LinkState is what a long poll of a link session returns.
+type LinkState struct {
+	State       string       `json:"state"`
+	Identity    *Identity    `json:"identity,omitempty"`
+	Attachments []Attachment `json:"attachments"`
+	DraftID     string       `json:"draft_id,omitempty"` // handoff: the draft the phone continues
+	// Version changes with every change of the session; pass it back as
+	// ?since= so the next long poll waits for a newer one.
+	Version int `json:"version"`
+}
+
+// Applicant is the person who files a dossier.
+type Applicant struct {
+	FullName   string `json:"full_name"`
+	PersonalID string `json:"personal_id"`
+	Phone      string `json:"phone,omitempty"`
+	Email      string `json:"email,omitempty"`
+	Verified   bool   `json:"verified"` // identity came from the identity provider
+}
+
+// DossierRequest files a dossier.
+type DossierRequest struct {
+	ProcedureID string            `json:"procedure_id"`
+	Applicant   Applicant         `json:"applicant"`
+	Fields      map[string]string `json:"fields"`
+	Attachments []string          `json:"attachments"`
+	Channel     string            `json:"channel"` // "kiosk"
+	Assisted    bool              `json:"assisted"`
+	ConsentAt   time.Time         `json:"consent_at"`
+}
+
+// Dossier statuses.
+const (
+	StatusReceived   = "received"
+	StatusProcessing = "processing"
+	StatusDone       = "done"
+)
+
+// TimelineEntry is one step in a dossier's life.
+type TimelineEntry struct {
+	Status string    `json:"status"`
+	At     time.Time `json:"at"`
+	Note   string    `json:"note,omitempty"`
+}
+
+// Dossier is a filed dossier. Its Code is text: codes differ between
+// systems and are never parsed.
+type Dossier struct {
+	Code        string          `json:"code"`
+	ProcedureID string          `json:"procedure_id"`
+	ReceivedAt  time.Time       `json:"received_at"`
+	DueDate     string          `json:"due_date"` // yyyy-mm-dd
+	Fee         int64           `json:"fee"`      // đồng
+	Status      string          `json:"status"`
+	Timeline    []TimelineEntry `json:"timeline,omitempty"`
+	TrackingURL string          `json:"tracking_url"`
+}
+
+// Payment states.
+const (
+	PaymentPending = "pending"
+	PaymentPaid    = "paid"
+	PaymentExpired = "expired"
+)
+
+// PaymentRequest asks for a fee order for a dossier.
+type PaymentRequest struct {
+	DossierCode string `json:"dossier_code"`
+}
+
+// Payment is a fee order; VietQR is the payload a banking app scans.
+type Payment struct {
+	ID          string    `json:"id"`
+	DossierCode string    `json:"dossier_code"`
+	Amount      int64     `json:"amount"`
+	VietQR      string    `json:"vietqr"`
+	PayURL      string    `json:"pay_url"`
+	State       string    `json:"state"`
+	ExpiresAt   time.Time `json:"expires_at"`
+}
+
+// Feedback is a citizen's rating of the service.
+type Feedback struct {
+	DossierCode string `json:"dossier_code,omitempty"`
+	Rating      int    `json:"rating"` // 1–5
+	Comment     string `json:"comment,omitempty"`
+}
+
+// HelpRequest asks the digital-tech team to come to the kiosk. It names
+// the screen and step, never the citizen.
+type HelpRequest struct {
+	Screen string `json:"screen"`
+	Step   string `json:"step,omitempty"`
+}
+
+// Help-request states.
+const (
+	HelpOpen  = "open"
+	HelpTaken = "taken"
+	HelpDone  = "done"
+)
+
+// HelpTicket is a help request in the staff queue.
+type HelpTicket struct {
+	ID        string    `json:"id"`
+	DeviceID  string    `json:"device_id"`
+	Location  string    `json:"location"`
+	Screen    string    `json:"screen"`
+	Step      string    `json:"step,omitempty"`
+	State     string    `json:"state"`
+	Position  int       `json:"position"` // in the open queue, 1-based; 0 once taken
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Metrics are aggregated self-service figures, never personal data.
+type Metrics struct {
+	PeriodStart  time.Time      `json:"period_start"`
+	PeriodEnd    time.Time      `json:"period_end"`
+	Sessions     int            `json:"sessions"`
+	Submitted    int            `json:"submitted"`
+	SelfServed   int            `json:"self_served"`
+	Assisted     int            `json:"assisted"`
+	Practice     int            `json:"practice"`
+	Abandoned    map[string]int `json:"abandoned,omitempty"` // by step
+	HelpRequests int            `json:"help_requests"`
+}
+
+// Catalog is the procedure catalog the API serves.
+type Catalog = kiosk.Catalog
+
+// ErrorBody is the one error shape of the API.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail says what went wrong; Fields maps a form field's ID to its
+// message in the request's language.
+type ErrorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
