@@ -1,0 +1,132 @@
+// Command centralsim is the reference implementation of the central API
+// that kiosks talk to: for the demo, for tests, and for training staff.
+//
+//	centralsim -addr 127.0.0.1:8787 -data centralsim.db
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/motcua/kiosk/kiosk/centralsim"
+	"github.com/motcua/kiosk/kiosk/logging"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+type config struct {
+	addr, catalog       string
+	logLevel, logFormat string
+	opts                centralsim.Options
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("centralsim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8787", "listen address (host:port)")
+	fs.StringVar(&c.opts.DataFile, "data", "centralsim.db", "bbolt data file; everything survives a restart")
+	fs.StringVar(&c.opts.EnrollCode, "enroll-code", "", "a one-time device enrolment code to accept (default: a random one, printed at start)")
+	fs.StringVar(&c.opts.PublicURL, "public-url", "", "base URL phones use to reach this server, e.g. http://192.168.1.10:8787 (default: the address each request came to)")
+	fs.StringVar(&c.catalog, "catalog", "", "catalog JSON file to serve (default: the embedded sample catalog)")
+	fs.DurationVar(&c.opts.StepEvery, "step-every", 0, "move each dossier on a status (received → processing → done) after this long; 0 never does")
+	fs.Float64Var(&c.opts.FaultRate, "fault-rate", 0, "share of API requests (0–1) answered 503 with Retry-After at random")
+	fs.DurationVar(&c.opts.Latency, "latency", 0, "delay added before every API request is handled, e.g. 300ms")
+	fs.Float64Var(&c.opts.DropAfterCommit, "drop-after-commit", 0, "share of creating POSTs (0–1) whose connection is cut after the work is committed")
+	fs.Uint64Var(&c.opts.Seed, "seed", 0, "seed for the fault dice, for reproducible runs (0: random)")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&c.logFormat, "log-format", "console", "log format: console or json")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: centralsim [flags]\n\nThe reference central API server for Một Cửa kiosks.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	for name, rate := range map[string]float64{"-fault-rate": c.opts.FaultRate, "-drop-after-commit": c.opts.DropAfterCommit} {
+		if rate < 0 || rate > 1 {
+			return c, fmt.Errorf("%s %v: want a share between 0 and 1", name, rate)
+		}
+	}
+	return c, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "centralsim:", err)
+		return 2
+	}
+	log, err := logging.New(stderr, logging.Options{Format: logging.Format(c.logFormat), Level: c.logLevel})
+	if err != nil {
+		fmt.Fprintln(stderr, "centralsim:", err)
+		return 2
+	}
+	if c.catalog != "" {
+		if c.opts.Catalog, err = os.ReadFile(c.catalog); err != nil {
+			fmt.Fprintln(stderr, "centralsim:", err)
+			return 1
+		}
+	}
+	c.opts.Log = log
+	srv, err := centralsim.Open(c.opts)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	defer srv.Close()
+
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "centralsim:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "centralsim listening on http://%s\nenrolment code: %s\n", ln.Addr(), srv.EnrollCode())
+	if err := serve(ctx, srv, ln); err != nil {
+		log.Error().Err(err).Msg("server stopped")
+		return 1
+	}
+	log.Info().Msg("stopped")
+	return 0
+}
+
+// serve serves until ctx ends, then shuts down gracefully: requests in
+// flight get 10 s to finish, and long polls (which may wait 30 s) are told
+// to answer at once.
+func serve(ctx context.Context, srv *centralsim.Server, ln net.Listener) error {
+	hs := srv.HTTPServer()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	purge := time.NewTicker(time.Hour)
+	defer purge.Stop()
+	for {
+		select {
+		case err := <-errc:
+			return err
+		case <-purge.C:
+			_ = srv.PurgeExpired()
+		case <-ctx.Done():
+			shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			return hs.Shutdown(shutdownCtx)
+		}
+	}
+}

@@ -1,0 +1,341 @@
+package centralsim
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/motcua/kiosk/kiosk"
+	"github.com/motcua/kiosk/kiosk/central"
+)
+
+// ictZone is Vietnam's time, UTC+7 all year. A fixed zone rather than
+// time.LoadLocation("Asia/Ho_Chi_Minh"): the server must not depend on the
+// host's tzdata (Windows and slim containers lack it), and the offset has
+// not changed since 1975.
+var ictZone = time.FixedZone("ICT", 7*3600)
+
+const (
+	// maxDossierAttachments bounds the attachment list: a dossier has a
+	// handful of papers, and each one costs a lookup.
+	maxDossierAttachments = 50
+	// maxFeeUnits bounds the copies or pages a fee is counted on, so a
+	// typo of eighteen digits can neither overflow the fee nor ask a
+	// citizen to pay millions through a QR code.
+	maxFeeUnits = 1000
+)
+
+var (
+	dossierMsgProcedure = kiosk.Text{
+		VI: "Thủ tục này không có trong danh mục. Vui lòng chọn lại thủ tục.",
+		EN: "This procedure is not in the catalog. Please choose the procedure again.",
+	}
+	dossierMsgChannel = kiosk.Text{
+		VI: "Kênh nộp hồ sơ phải là kiosk.",
+		EN: "The channel must be \"kiosk\".",
+	}
+	dossierMsgConsent = kiosk.Text{
+		VI: "Cần có sự đồng ý của bạn về việc xử lý dữ liệu cá nhân trước khi nộp hồ sơ.",
+		EN: "Your consent to the processing of personal data is needed before the application is filed.",
+	}
+	dossierMsgAttachment = kiosk.Text{
+		VI: "Không tìm thấy tệp đính kèm đã tải lên. Vui lòng tải tệp lên lại.",
+		EN: "An uploaded file could not be found. Please upload it again.",
+	}
+	dossierMsgTooManyFiles = kiosk.Text{
+		VI: fmt.Sprintf("Hồ sơ có quá nhiều tệp đính kèm: tối đa %d tệp.", maxDossierAttachments),
+		EN: fmt.Sprintf("The application has too many attached files: at most %d.", maxDossierAttachments),
+	}
+	dossierMsgTooManyUnits = kiosk.Text{
+		VI: fmt.Sprintf("Số lượng tối đa là %d. Nếu cần nhiều hơn, vui lòng hỏi cán bộ tại quầy.", maxFeeUnits),
+		EN: fmt.Sprintf("The most you can ask for here is %d. If you need more, please ask the officer at the counter.", maxFeeUnits),
+	}
+	dossierMsgInvalid = kiosk.Text{
+		VI: "Câu trả lời này chưa đúng. Vui lòng kiểm tra lại.",
+		EN: "This answer is not right. Please check it.",
+	}
+)
+
+// problemOf is the citizen's message of a kiosk validator's error.
+func problemOf(err error) kiosk.Text {
+	var inv *kiosk.Invalid
+	if errors.As(err, &inv) {
+		return inv.Message
+	}
+	return dossierMsgInvalid
+}
+
+func (s *Server) handleCreateDossier(w http.ResponseWriter, r *http.Request) {
+	var req central.DossierRequest
+	deviceID, base := deviceOf(r).ID, s.publicURL(r)
+	s.idempotent(w, r, "dossier", &req, func(tx *bolt.Tx) (int, any, *apiError) {
+		return s.createDossier(tx, deviceID, base, req)
+	})
+}
+
+// createDossier validates and files a dossier inside the idempotency
+// transaction, so its code, its record and the replayable answer are
+// written together or not at all.
+func (s *Server) createDossier(tx *bolt.Tx, deviceID, base string, req central.DossierRequest) (int, any, *apiError) {
+	now := s.opts.Now()
+	proc, clean, apiErr := s.checkDossier(tx, deviceID, req, now)
+	if apiErr != nil {
+		return 0, nil, apiErr
+	}
+	local := now.In(ictZone)
+	day := local.Format("060102")
+	seq, err := nextSeq(tx, "dossier-"+day)
+	if err != nil {
+		return 0, nil, errInternal
+	}
+	code := fmt.Sprintf("%s-%s-%04d", s.opts.AgencyCode, day, seq)
+	received := now.UTC()
+	d := central.Dossier{
+		Code:        code,
+		ProcedureID: proc.ID,
+		ReceivedAt:  received,
+		DueDate:     s.calendar.DueDate(local, proc.Time).Format(time.DateOnly),
+		Fee:         dossierFee(proc, clean.Fields),
+		Status:      central.StatusReceived,
+		Timeline:    []central.TimelineEntry{{Status: central.StatusReceived, At: received}},
+		TrackingURL: base + "/t/" + url.PathEscape(code),
+	}
+	if err := putJSON(tx, bucketDossiers, code, dossierRecord{Dossier: d, DeviceID: deviceID, Request: clean}); err != nil {
+		return 0, nil, errInternal
+	}
+	return http.StatusCreated, d, nil
+}
+
+// checkDossier validates a dossier as a real central system would, with
+// the kiosk's own validators, and returns its procedure and the request
+// with every answer normalised. All problems are reported at once, so the
+// kiosk can mark every field that needs correcting.
+func (s *Server) checkDossier(tx *bolt.Tx, deviceID string, req central.DossierRequest, now time.Time) (*kiosk.Procedure, central.DossierRequest, *apiError) {
+	proc, ok := s.catalog.Procedure(req.ProcedureID)
+	if !ok {
+		return nil, req, validationError(map[string]kiosk.Text{"procedure_id": dossierMsgProcedure})
+	}
+	problems := map[string]kiosk.Text{}
+	if req.Channel != "kiosk" {
+		problems["channel"] = dossierMsgChannel
+	}
+	if req.ConsentAt.IsZero() {
+		problems["consent_at"] = dossierMsgConsent
+	}
+	clean := req
+	clean.Applicant = checkApplicant(req.Applicant, now, problems)
+	fields, formProblems := kiosk.ValidateForm(proc.Form, req.Fields, now)
+	maps.Copy(problems, formProblems)
+	clean.Fields = fields
+	checkFeeUnits(proc, fields, problems)
+	clean.Attachments = checkAttachments(tx, deviceID, proc.Form, req.Attachments, fields, problems)
+	if len(problems) > 0 {
+		return nil, req, validationError(problems)
+	}
+	return proc, clean, nil
+}
+
+// checkApplicant validates the person filing and returns their details
+// normalised; problems are keyed "applicant.<json name>".
+func checkApplicant(a central.Applicant, now time.Time, problems map[string]kiosk.Text) central.Applicant {
+	out := central.Applicant{Verified: a.Verified}
+	var err error
+	if out.FullName, err = kiosk.NormalizeName(a.FullName); err != nil {
+		problems["applicant.full_name"] = problemOf(err)
+	}
+	if id, err := kiosk.CheckPersonalID(a.PersonalID, now); err != nil {
+		problems["applicant.personal_id"] = problemOf(err)
+	} else {
+		out.PersonalID = id.Number
+	}
+	if strings.TrimSpace(a.Phone) != "" {
+		if out.Phone, err = kiosk.NormalizePhone(a.Phone); err != nil {
+			problems["applicant.phone"] = problemOf(err)
+		}
+	}
+	if strings.TrimSpace(a.Email) != "" {
+		if out.Email, err = kiosk.NormalizeEmail(a.Email); err != nil {
+			problems["applicant.email"] = problemOf(err)
+		}
+	}
+	return out
+}
+
+// checkAttachments checks that every listed attachment and every answer
+// to an attachment question is a file this device uploaded (itself or
+// through its phone link), and returns them all, each once: a file named
+// only in a form answer still belongs to the dossier.
+func checkAttachments(tx *bolt.Tx, deviceID string, form []kiosk.Field, listed []string, answers map[string]string, problems map[string]kiosk.Text) []string {
+	if len(listed) > maxDossierAttachments {
+		problems["attachments"] = dossierMsgTooManyFiles
+		return nil
+	}
+	var all []string
+	for _, id := range listed {
+		if !deviceOwnsAttachment(tx, deviceID, id) {
+			problems["attachments"] = dossierMsgAttachment
+		} else if !slices.Contains(all, id) {
+			all = append(all, id)
+		}
+	}
+	for _, f := range form {
+		id := answers[f.ID]
+		if f.Kind != kiosk.KindAttachment || id == "" {
+			continue
+		}
+		if !deviceOwnsAttachment(tx, deviceID, id) {
+			problems[f.ID] = dossierMsgAttachment
+		} else if !slices.Contains(all, id) {
+			all = append(all, id)
+		}
+	}
+	return all
+}
+
+// deviceOwnsAttachment reports whether id is an attachment the device uploaded.
+// Another device's file is "not found" too: ids must not be probed.
+func deviceOwnsAttachment(tx *bolt.Tx, deviceID, id string) bool {
+	var a attachmentRecord
+	found, err := getJSON(tx, bucketAttachMeta, id, &a)
+	return err == nil && found && a.DeviceID == deviceID
+}
+
+// feeUnitFields are the form questions a per-copy or per-page fee counts.
+var feeUnitFields = []string{"copies", "pages"}
+
+// checkFeeUnits refuses counts above maxFeeUnits in the questions the fee
+// is computed from.
+func checkFeeUnits(proc *kiosk.Procedure, answers map[string]string, problems map[string]kiosk.Text) {
+	if proc.Fee.Kind != kiosk.FeePerCopy && proc.Fee.Kind != kiosk.FeePerPage {
+		return
+	}
+	for _, id := range feeUnitFields {
+		n, err := strconv.ParseInt(answers[id], 10, 64)
+		if errors.Is(err, strconv.ErrRange) || err == nil && n > maxFeeUnits {
+			problems[id] = dossierMsgTooManyUnits
+		}
+	}
+}
+
+// dossierFee is the fee in đồng by the procedure's rule, counted on the
+// form's "copies" and "pages" answers (1 when the form has no such
+// question or it was left empty). Max caps one run of units: the whole
+// fee for a per-copy rule, one copy for a per-page rule, as the law
+// caps certified copies at 200.000 đ a copy.
+func dossierFee(proc *kiosk.Procedure, answers map[string]string) int64 {
+	rule := proc.Fee
+	switch rule.Kind {
+	case kiosk.FeeFixed:
+		return rule.Amount
+	case kiosk.FeePerCopy:
+		return runCost(rule, feeUnits(proc.Form, answers, "copies"))
+	case kiosk.FeePerPage:
+		return runCost(rule, feeUnits(proc.Form, answers, "pages")) * feeUnits(proc.Form, answers, "copies")
+	}
+	return 0 // free, or a kind this server does not know: never overcharge
+}
+
+// runCost is the price of n units with the rule's reduction and cap.
+func runCost(rule kiosk.FeeRule, n int64) int64 {
+	cost := n * rule.Amount
+	if from := int64(rule.ReducedFrom); from >= 2 && rule.ReducedAmount > 0 && n >= from {
+		cost = (from-1)*rule.Amount + (n-from+1)*rule.ReducedAmount
+	}
+	if rule.Max > 0 && cost > rule.Max {
+		cost = rule.Max
+	}
+	return cost
+}
+
+// feeUnits is the number answered to the form's number question id, or 1.
+func feeUnits(form []kiosk.Field, answers map[string]string, id string) int64 {
+	has := slices.ContainsFunc(form, func(f kiosk.Field) bool { return f.ID == id && f.Kind == kiosk.KindNumber })
+	n, err := strconv.ParseInt(answers[id], 10, 64)
+	if !has || err != nil || n < 0 {
+		return 1
+	}
+	return n
+}
+
+func (s *Server) handleGetDossier(w http.ResponseWriter, r *http.Request) {
+	rec, found, err := s.loadDossier(r.PathValue("code"))
+	switch {
+	case err != nil:
+		writeError(w, r, errInternal)
+	case !found || rec.DeviceID != deviceOf(r).ID:
+		// Another kiosk's dossier is "not found": codes are guessable.
+		writeError(w, r, errNotFound)
+	default:
+		writeJSON(w, http.StatusOK, s.dossierNow(rec.Dossier))
+	}
+}
+
+// loadDossier reads a dossier record by its code.
+func (s *Server) loadDossier(code string) (rec dossierRecord, found bool, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		found, err = getJSON(tx, bucketDossiers, code, &rec)
+		return err
+	})
+	return rec, found, err
+}
+
+// dossierSteps are the statuses a dossier passes through, in order.
+var dossierSteps = []string{central.StatusReceived, central.StatusProcessing, central.StatusDone}
+
+// dossierNow is the dossier as it stands on the server's clock. With
+// StepEvery set, a dossier moves on one status each StepEvery after it was
+// received; the timeline is worked out from the received time when read,
+// which gives every reader the same answer without a background job.
+func (s *Server) dossierNow(d central.Dossier) central.Dossier {
+	if s.opts.StepEvery <= 0 {
+		return d
+	}
+	now := s.opts.Now()
+	d.Timeline = nil
+	for i, status := range dossierSteps {
+		at := d.ReceivedAt.Add(time.Duration(i) * s.opts.StepEvery)
+		if i > 0 && now.Before(at) {
+			break
+		}
+		d.Status = status
+		d.Timeline = append(d.Timeline, central.TimelineEntry{Status: status, At: at})
+	}
+	return d
+}
+
+// DossierCount is the number of dossiers filed.
+func (s *Server) DossierCount() (int, error) {
+	var n int
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketDossiers).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
+// Dossiers returns every dossier filed, as it stands now, sorted by code
+// (for tests, demos and the training operator; it holds no personal data).
+func (s *Server) Dossiers() ([]central.Dossier, error) {
+	var out []central.Dossier
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketDossiers).ForEach(func(_, v []byte) error {
+			var rec dossierRecord
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return err
+			}
+			out = append(out, s.dossierNow(rec.Dossier))
+			return nil
+		})
+	})
+	slices.SortFunc(out, func(a, b central.Dossier) int { return strings.Compare(a.Code, b.Code) })
+	return out, err
+}

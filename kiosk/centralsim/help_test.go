@@ -1,0 +1,192 @@
+package centralsim
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/motcua/kiosk/kiosk/central"
+)
+
+func TestFeedback(t *testing.T) {
+	s, hs := testServer(t, nil)
+	mine := enrolKiosk(t, s, hs, "1234-5678")
+	other := enrolKiosk(t, s, hs, "2222-3333")
+	d := fileDossier(t, hs, mine.DeviceToken, "d", birthRequest())
+	theirs := fileDossier(t, hs, other.DeviceToken, "d", birthRequest())
+	tests := []struct {
+		name      string
+		req       central.Feedback
+		wantField string // "" for 201
+	}{
+		{"a rating alone", central.Feedback{Rating: 5}, ""},
+		{"about a dossier, with a comment", central.Feedback{DossierCode: d.Code, Rating: 4, Comment: "Nhanh, dễ dùng."}, ""},
+		{"a comment of 1000 characters", central.Feedback{Rating: 3, Comment: strings.Repeat("ầ", 1000)}, ""},
+		{"rating 0", central.Feedback{Rating: 0}, "rating"},
+		{"rating 6", central.Feedback{Rating: 6}, "rating"},
+		{"a comment of 1001 characters", central.Feedback{Rating: 3, Comment: strings.Repeat("ầ", 1001)}, "comment"},
+		{"an unknown dossier", central.Feedback{DossierCode: "000.00.01.H26-261127-9999", Rating: 4}, "dossier_code"},
+		{"another kiosk's dossier", central.Feedback{DossierCode: theirs.Code, Rating: 4}, "dossier_code"},
+	}
+	for _, tt := range tests {
+		status, _, body := call(t, "POST", hs.URL+"/v1/feedback", mine.DeviceToken, "fb-"+tt.name, tt.req)
+		if tt.wantField == "" {
+			var got map[string]string
+			if status != http.StatusCreated || json.Unmarshal(body, &got) != nil || !strings.HasPrefix(got["id"], "fb_") {
+				t.Errorf("%s: POST /v1/feedback = %d %s; want 201 with an id", tt.name, status, body)
+			}
+			continue
+		}
+		if status != http.StatusUnprocessableEntity || fieldErrors(t, body)[tt.wantField] == "" {
+			t.Errorf("%s: POST /v1/feedback = %d %s; want 422 with a message for %q", tt.name, status, body, tt.wantField)
+		}
+	}
+}
+
+// askHelp posts a help request and decodes the ticket.
+func askHelp(t *testing.T, hs *httptest.Server, token, key string, req central.HelpRequest) central.HelpTicket {
+	t.Helper()
+	status, _, body := call(t, "POST", hs.URL+"/v1/help-requests", token, key, req)
+	var ticket central.HelpTicket
+	if status != http.StatusCreated || json.Unmarshal(body, &ticket) != nil {
+		t.Fatalf("POST /v1/help-requests = %d %s; want 201", status, body)
+	}
+	return ticket
+}
+
+func listHelp(t *testing.T, hs *httptest.Server, token, query string) []central.HelpTicket {
+	t.Helper()
+	status, _, body := call(t, "GET", hs.URL+"/v1/help-requests"+query, token, "", nil)
+	var list struct{ Tickets []central.HelpTicket }
+	if status != http.StatusOK || json.Unmarshal(body, &list) != nil || list.Tickets == nil {
+		t.Fatalf("GET /v1/help-requests%s = %d %s; want 200 with a tickets list", query, status, body)
+	}
+	return list.Tickets
+}
+
+// helpQueue sums up tickets as "id@position" for compact comparisons.
+func helpQueue(tickets []central.HelpTicket) string {
+	var parts []string
+	for _, t := range tickets {
+		parts = append(parts, t.ID+"@"+string(rune('0'+t.Position)))
+	}
+	return strings.Join(parts, " ")
+}
+
+func TestHelpRequestsQueue(t *testing.T) {
+	clock := &stepClock{now: dossierTestNow}
+	s, hs := testServer(t, func(o *Options) { o.Now = clock.Now })
+	token := enrolDevice(t, hs)
+	var ids []string
+	for i, screen := range []string{"form", "payment", "upload"} {
+		ticket := askHelp(t, hs, token, "help-"+screen, central.HelpRequest{Screen: screen, Step: "3/7"})
+		if ticket.Position != i+1 || ticket.State != central.HelpOpen || ticket.Location != s.opts.Location || ticket.DeviceID == "" || ticket.Screen != screen {
+			t.Errorf("help request %d = %+v; want open at position %d at %q", i+1, ticket, i+1, s.opts.Location)
+		}
+		ids = append(ids, ticket.ID)
+		clock.Advance(time.Minute)
+	}
+	if got, want := helpQueue(listHelp(t, hs, token, "")), ids[0]+"@1 "+ids[1]+"@2 "+ids[2]+"@3"; got != want {
+		t.Errorf("open queue = %s; want %s", got, want)
+	}
+
+	if err := s.TakeHelp(ids[0]); err != nil {
+		t.Fatalf("TakeHelp(%s) = %v", ids[0], err)
+	}
+	if got, want := helpQueue(listHelp(t, hs, token, "?state=open")), ids[1]+"@1 "+ids[2]+"@2"; got != want {
+		t.Errorf("open queue after one is taken = %s; want %s", got, want)
+	}
+	if got, want := helpQueue(listHelp(t, hs, token, "?state=taken")), ids[0]+"@0"; got != want {
+		t.Errorf("taken = %s; want %s", got, want)
+	}
+	if err := s.DoneHelp(ids[0]); err != nil {
+		t.Fatalf("DoneHelp(%s) = %v", ids[0], err)
+	}
+	if got, want := helpQueue(listHelp(t, hs, token, "?state=done")), ids[0]+"@0"; got != want {
+		t.Errorf("done = %s; want %s", got, want)
+	}
+	if got := listHelp(t, hs, token, "?state=taken"); len(got) != 0 {
+		t.Errorf("taken after done = %v; want none", got)
+	}
+	if err := s.TakeHelp(ids[0]); !errors.Is(err, ErrHelpClosed) {
+		t.Errorf("TakeHelp of a done request = %v; want ErrHelpClosed", err)
+	}
+	if err := s.TakeHelp("help_99999999"); !errors.Is(err, ErrNoHelpRequest) {
+		t.Errorf("TakeHelp of an unknown request = %v; want ErrNoHelpRequest", err)
+	}
+	if err := s.DoneHelp(ids[1]); err != nil {
+		t.Errorf("DoneHelp of an open request = %v; want nil", err)
+	}
+}
+
+func TestHelpRequestRefusals(t *testing.T) {
+	_, hs := testServer(t, nil)
+	token := enrolDevice(t, hs)
+	tests := []struct {
+		name      string
+		req       central.HelpRequest
+		wantField string
+	}{
+		{"no screen", central.HelpRequest{Step: "1/7"}, "screen"},
+		{"a long screen name", central.HelpRequest{Screen: strings.Repeat("s", 65)}, "screen"},
+		{"a long step name", central.HelpRequest{Screen: "form", Step: strings.Repeat("s", 65)}, "step"},
+	}
+	for _, tt := range tests {
+		status, _, body := call(t, "POST", hs.URL+"/v1/help-requests", token, "help-"+tt.name, tt.req)
+		if status != http.StatusUnprocessableEntity || fieldErrors(t, body)[tt.wantField] == "" {
+			t.Errorf("%s: POST /v1/help-requests = %d %s; want 422 with a message for %q", tt.name, status, body, tt.wantField)
+		}
+	}
+	if status, _, body := call(t, "GET", hs.URL+"/v1/help-requests?state=lost", token, "", nil); status != http.StatusBadRequest {
+		t.Errorf("GET /v1/help-requests?state=lost = %d %s; want 400", status, body)
+	}
+	if status, _, _ := call(t, "GET", hs.URL+"/v1/help-requests", "", "", nil); status != http.StatusUnauthorized {
+		t.Errorf("GET /v1/help-requests without a token = %d; want 401", status)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	s, hs := testServer(t, nil)
+	token := enrolDevice(t, hs)
+	good := central.Metrics{
+		PeriodStart: dossierTestNow.Add(-time.Hour), PeriodEnd: dossierTestNow,
+		Sessions: 12, Submitted: 7, SelfServed: 5, Assisted: 2, Practice: 1,
+		Abandoned: map[string]int{"applicant_id": 3}, HelpRequests: 1,
+	}
+	tests := []struct {
+		name       string
+		change     func(*central.Metrics)
+		wantStatus int
+		wantField  string
+	}{
+		{"a good report", func(*central.Metrics) {}, http.StatusAccepted, ""},
+		{"negative sessions", func(m *central.Metrics) { m.Sessions = -1 }, http.StatusUnprocessableEntity, "sessions"},
+		{"a negative abandoned count", func(m *central.Metrics) { m.Abandoned = map[string]int{"x": -2} }, http.StatusUnprocessableEntity, "abandoned.x"},
+		{"a period ending before it starts", func(m *central.Metrics) { m.PeriodEnd = m.PeriodStart.Add(-time.Second) }, http.StatusUnprocessableEntity, "period_end"},
+	}
+	for _, tt := range tests {
+		m := good
+		tt.change(&m)
+		status, _, body := call(t, "POST", hs.URL+"/v1/metrics", token, "metrics-"+tt.name, m)
+		if status != tt.wantStatus {
+			t.Errorf("%s: POST /v1/metrics = %d %s; want %d", tt.name, status, body, tt.wantStatus)
+			continue
+		}
+		if tt.wantField != "" && fieldErrors(t, body)[tt.wantField] == "" {
+			t.Errorf("%s: POST /v1/metrics = %s; want a message for %q", tt.name, body, tt.wantField)
+		}
+	}
+	// The same report again with the same key is one report, not two.
+	call(t, "POST", hs.URL+"/v1/metrics", token, "metrics-a good report", good)
+	var n int
+	_ = s.db.View(func(tx *bolt.Tx) error { n = tx.Bucket(bucketMetrics).Stats().KeyN; return nil })
+	if n != 1 {
+		t.Errorf("stored metrics reports = %d; want 1", n)
+	}
+}
