@@ -12,7 +12,7 @@ export LANG := vi_VN.UTF-8
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev
 DEB_RUN   := xvfb libgl1-mesa-dri xdotool imagemagick
 
-.PHONY: help deps build demo test check unit race e2e bench screenshot fmt clean
+.PHONY: help deps build demo sim test check unit race e2e bench screenshot lint-api fmt clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -20,11 +20,17 @@ help: ## list the targets
 deps: ## install missing Debian packages (as root), or print the apt-get line
 	@.ci/debian-deps $(DEB_BUILD) $(DEB_RUN)
 
-build: deps ## build bin/kiosk (cgo, OpenGL)
-	CGO_ENABLED=1 $(GO) build -tags $(TAGS) -ldflags "-X main.version=$$(git describe --always --dirty 2>/dev/null || echo dev)" -o $(BIN)/kiosk ./cmd/kiosk
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+build: deps ## build bin/kiosk (cgo, OpenGL) and bin/centralsim
+	CGO_ENABLED=1 $(GO) build -tags $(TAGS) -ldflags "-X main.version=$(VERSION)" -o $(BIN)/kiosk ./cmd/kiosk
+	CGO_ENABLED=0 $(GO) build -o $(BIN)/centralsim ./cmd/centralsim
 
 demo: build ## run the kiosk on this display with the sample catalog
 	$(BIN)/kiosk --demo
+
+sim: ## run the reference central server on 127.0.0.1:8787 (data in centralsim.db)
+	$(GO) run ./cmd/centralsim -addr 127.0.0.1:8787 -data centralsim.db
 
 test: deps check unit race e2e ## everything CI runs: checks, unit, race and end-to-end tests
 
@@ -48,6 +54,9 @@ screenshot: build ## refresh docs/screenshot.png from the real binary under Xvfb
 
 bench: ## Go benchmarks, with figures
 	$(GO) test -tags ci,$(TAGS) -run '^$$' -bench . -benchmem ./kiosk/...
+
+lint-api: ## lint kiosk/central/openapi.yaml with Redocly (needs Node.js; npm fetches the linter)
+	npx --yes @redocly/cli@2.77.0 lint kiosk/central/openapi.yaml
 
 fmt: ## format the code
 	gofmt -w $$(git ls-files '*.go')

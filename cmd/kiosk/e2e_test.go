@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -22,7 +23,7 @@ func TestE2EDemoWindowShowsCatalog(t *testing.T) {
 	bin := kioskBinary(t)
 	display := startXvfb(t)
 
-	var logs bytes.Buffer
+	var logs syncBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	cmd := exec.CommandContext(ctx, bin, "--demo", "-log-format", "json")
@@ -31,15 +32,24 @@ func TestE2EDemoWindowShowsCatalog(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", bin, err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
 
 	waitFor(t, 90*time.Second, "the kiosk window to appear", func() bool {
+		select {
+		case <-exited:
+			t.Fatalf("the kiosk exited before showing its window: %s", logs.String())
+		default:
+		}
 		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "Kiosk").Output()
 		return err == nil && len(bytes.TrimSpace(out)) > 0
 	})
 	time.Sleep(2 * time.Second) // let the first frames paint
-	if !strings.Contains(logs.String(), `"message":"kiosk started"`) {
-		t.Errorf("log = %s; want the start line", logs.String())
+	for _, line := range []string{`"message":"demo: enrolled with the in-process reference server"`, `"message":"kiosk started"`} {
+		if !strings.Contains(logs.String(), line) {
+			t.Errorf("log = %s; want %s: the demo enrols and fetches its catalog over HTTP", logs.String(), line)
+		}
 	}
 
 	shot := filepath.Join(t.TempDir(), "screen.png")
@@ -64,6 +74,25 @@ func TestE2EDemoWindowShowsCatalog(t *testing.T) {
 	if strings.Contains(logs.String(), "panic") {
 		t.Errorf("the kiosk panicked: %s", logs.String())
 	}
+}
+
+// syncBuffer collects the kiosk's output, written by exec's copying
+// goroutines while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func kioskBinary(t *testing.T) string {

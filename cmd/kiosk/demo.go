@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/motcua/kiosk/kiosk"
+	"github.com/motcua/kiosk/kiosk/central"
+	"github.com/motcua/kiosk/kiosk/centralsim"
+)
+
+// demo is the reference central server running inside the kiosk process,
+// on a loopback port, with its data in a temporary directory: `kiosk
+// --demo` runs the whole product on one machine.
+type demo struct {
+	server *centralsim.Server
+	http   *http.Server
+	dir    string
+	url    string
+}
+
+func startDemo(log zerolog.Logger) (*demo, error) {
+	dir, err := os.MkdirTemp("", "motcua-demo-")
+	if err != nil {
+		return nil, fmt.Errorf("demo data directory: %w", err)
+	}
+	srv, err := centralsim.Open(centralsim.Options{
+		DataFile:  filepath.Join(dir, "centralsim.db"),
+		StepEvery: 2 * time.Minute,
+		Log:       log.With().Str("component", "centralsim").Logger(),
+	})
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		srv.Close()
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("demo server: %w", err)
+	}
+	d := &demo{server: srv, dir: dir, url: "http://" + ln.Addr().String(),
+		http: srv.HTTPServer()}
+	go func() {
+		if err := d.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error().Err(err).Msg("demo server stopped")
+		}
+	}()
+	return d, nil
+}
+
+// stop shuts the server down and removes its data: a demo leaves nothing
+// behind, personal data least of all.
+func (d *demo) stop() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = d.http.Shutdown(ctx)
+	_ = d.server.Close()
+	_ = os.RemoveAll(d.dir)
+}
+
+// connectDemo enrols the kiosk with the in-process server and fetches the
+// catalog from it, as a real kiosk does with the province's system.
+func connectDemo(ctx context.Context, d *demo) (*central.Client, central.Enrollment, *kiosk.Catalog, error) {
+	client, err := central.New(central.Config{BaseURL: d.url, Version: version})
+	if err != nil {
+		return nil, central.Enrollment{}, nil, err
+	}
+	host, _ := os.Hostname()
+	enr, err := client.Enroll(ctx, central.EnrollRequest{Code: d.server.EnrollCode(), Hostname: host, Version: version})
+	if err != nil {
+		return nil, central.Enrollment{}, nil, fmt.Errorf("demo enrolment: %w", err)
+	}
+	client.SetCredentials(enr.DeviceID, enr.DeviceToken)
+	cat, _, _, _, err := client.Catalog(ctx, "")
+	if err != nil {
+		return nil, central.Enrollment{}, nil, fmt.Errorf("demo catalog: %w", err)
+	}
+	return client, enr, cat, nil
+}
