@@ -765,9 +765,16 @@ func (c *Client) EndLinkSession(ctx context.Context, id string) error {
 	return err
 }
 
-// UploadAttachment uploads a scanned or photographed document. document is
-// its index in the procedure's documents (negative: not known).
+// UploadAttachment uploads a scanned or photographed document. document
+// says which of the procedure's documents it is, counted from 1 (0 or
+// negative: not said).
 func (c *Client) UploadAttachment(ctx context.Context, name string, data []byte, document int) (Attachment, error) {
+	return c.UploadAttachmentWithKey(ctx, NewIdempotencyKey(), name, data, document)
+}
+
+// UploadAttachmentWithKey is UploadAttachment with the caller's
+// Idempotency-Key, for an outbox that must keep the key across restarts.
+func (c *Client) UploadAttachmentWithKey(ctx context.Context, key, name string, data []byte, document int) (Attachment, error) {
 	cl := c.newCall(http.MethodPost, "/v1/attachments")
 	cl.timeout *= transferFactor
 	body, contentType, err := multipartBody(name, data, document)
@@ -775,7 +782,7 @@ func (c *Client) UploadAttachment(ctx context.Context, name string, data []byte,
 		return Attachment{}, fmt.Errorf("central: POST /v1/attachments: %w", err)
 	}
 	cl.body, cl.contentType = body, contentType
-	cl.idempotent(NewIdempotencyKey())
+	cl.idempotent(key)
 	var out Attachment
 	return out, c.doJSON(ctx, cl, &out)
 }
@@ -795,7 +802,7 @@ func multipartBody(name string, data []byte, document int) ([]byte, string, erro
 	if _, err := part.Write(data); err != nil {
 		return nil, "", err
 	}
-	if document >= 0 {
+	if document > 0 {
 		if err := w.WriteField("document", strconv.Itoa(document)); err != nil {
 			return nil, "", err
 		}
