@@ -138,3 +138,44 @@ func cardOf(t *testing.T, w fyne.Window, id string) *widget.Button {
 	t.Helper()
 	return findShown(t, w, "card "+id, func(c *procedureCard) bool { return c.proc.ID == id }).button
 }
+
+func TestSyncStatusShowsInTheHeader(t *testing.T) {
+	k, w := newTestKiosk(t, kiosk.VI)
+	test.Type(searchBox(t, w), "khai")
+	tests := []struct {
+		status SyncStatus
+		want   string
+	}{
+		{SyncStatus{Online: true}, "Đã kết nối"},
+		{SyncStatus{Online: true, Queued: 2}, "Đang gửi 2 hồ sơ"},
+		{SyncStatus{Online: false}, "Mất kết nối mạng — máy vẫn dùng được"},
+		{SyncStatus{Online: false, Queued: 3}, "Mất kết nối — 3 hồ sơ sẽ được gửi khi có mạng"},
+		{SyncStatus{Blocked: true}, "Máy chưa kết nối được với hệ thống — hãy báo cán bộ"},
+	}
+	for _, tt := range tests {
+		k.SetSyncStatus(tt.status)
+		if !shows(w, tt.want) {
+			t.Errorf("SetSyncStatus(%+v): shown %q; want %q", tt.status, shownTexts(w), tt.want)
+		}
+	}
+	if got := searchBox(t, w).Text; got != "khai" {
+		t.Errorf("after status updates the search box holds %q; want the citizen's typing untouched", got)
+	}
+}
+
+func TestNewCatalogKeepsTheSearch(t *testing.T) {
+	k, w := newTestKiosk(t, kiosk.VI)
+	test.Type(searchBox(t, w), "khai sinh")
+	smaller := *k.catalog
+	if smaller.Procedures[0].ID != "dang-ky-khai-sinh" {
+		t.Fatalf("the sample catalog starts with %s; this test drops khai sinh by dropping the first", smaller.Procedures[0].ID)
+	}
+	smaller.Procedures = smaller.Procedures[1:]
+	k.SetCatalog(&smaller)
+	if ids := shownProcedures(k, w); len(ids) == 0 || ids[0] == "dang-ky-khai-sinh" {
+		t.Errorf("after a new catalog without khai sinh the results are %v; want it gone", ids)
+	}
+	if got := searchBox(t, w).Text; got != "khai sinh" {
+		t.Errorf("after a new catalog the search box holds %q; want the query kept", got)
+	}
+}

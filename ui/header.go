@@ -25,6 +25,7 @@ func (k *Kiosk) header() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(k.tr.T("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	unit := widget.NewLabel(k.unit)
+	k.syncLabel = widget.NewLabel(k.syncText())
 
 	other := kiosk.EN
 	if k.tr.lang == kiosk.EN {
@@ -36,6 +37,6 @@ func (k *Kiosk) header() fyne.CanvasObject {
 	}
 	band := canvas.NewRectangle(goldAccent)
 	band.SetMinSize(fyne.NewSize(0, 4))
-	row := container.NewHBox(icon, title, layout.NewSpacer(), unit, langSwitch)
+	row := container.NewHBox(icon, title, layout.NewSpacer(), k.syncLabel, unit, langSwitch)
 	return container.NewVBox(container.NewPadded(row), band)
 }

@@ -7,6 +7,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/motcua/kiosk/kiosk"
 )
@@ -31,6 +32,57 @@ type Kiosk struct {
 
 	query   string           // the catalog search, kept across screens
 	current *kiosk.Procedure // the procedure being shown, nil on the catalog
+
+	sync      *SyncStatus   // nil until the sync loop reports
+	syncLabel *widget.Label // in the header, updated in place
+}
+
+// SyncStatus is what the kiosk shows of its link to the central system.
+type SyncStatus struct {
+	Online  bool
+	Queued  int  // dossiers waiting to be sent
+	Blocked bool // the central system refuses this device: staff must act
+}
+
+// SetSyncStatus shows the sync loop's latest status in the header. Call it
+// on the UI goroutine (fyne.Do). It updates one label in place rather than
+// rebuilding the screen, so a citizen's typing is never disturbed.
+func (k *Kiosk) SetSyncStatus(st SyncStatus) {
+	k.sync = &st
+	if k.syncLabel != nil {
+		k.syncLabel.SetText(k.syncText())
+	}
+}
+
+// SetCatalog replaces the catalog when the central system sends a new one.
+// A citizen looking at the catalog sees it at once, with their search
+// kept; one in the middle of a procedure is not interrupted.
+func (k *Kiosk) SetCatalog(cat *kiosk.Catalog) {
+	k.catalog = cat
+	k.index = kiosk.NewIndex(cat.Procedures)
+	if k.current == nil {
+		k.show()
+		return
+	}
+	if p, ok := cat.Procedure(k.current.ID); ok {
+		k.current = p
+	}
+}
+
+func (k *Kiosk) syncText() string {
+	switch st := k.sync; {
+	case st == nil:
+		return ""
+	case st.Blocked:
+		return k.tr.T("sync.blocked")
+	case !st.Online && st.Queued > 0:
+		return k.tr.T("sync.offline.queued", "count", st.Queued)
+	case !st.Online:
+		return k.tr.T("sync.offline")
+	case st.Queued > 0:
+		return k.tr.T("sync.sending", "count", st.Queued)
+	}
+	return k.tr.T("sync.online")
 }
 
 // New builds the interface in win over a validated catalog and shows the
