@@ -7,6 +7,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // Buckets of the reference server's bbolt file, created once at Open.
@@ -37,7 +38,7 @@ var (
 // file fails at once with a clear error instead of hanging.
 func openStore(path string) (*bolt.DB, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("the data file %s is in use by another centralsim", path)
 	}
 	if err != nil {
