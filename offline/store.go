@@ -1,0 +1,296 @@
+// Package offline keeps the kiosk's data on its own disk, so that a lost
+// network or a power cut costs a citizen nothing: encrypted drafts saved
+// as they type, an outbox that sends every dossier exactly once, the last
+// good catalog, and the sync loop that drains the outbox.
+package offline
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/rs/zerolog"
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// File names in the kiosk's data directory.
+const (
+	DBFile  = "kiosk.db"
+	KeyFile = "device.key"
+)
+
+// schemaVersion is the layout of the buckets below. Open migrates older
+// files step by step (see migrations) and refuses newer ones.
+const schemaVersion = 1
+
+// Buckets, created once at Open.
+var (
+	bucketMeta    = []byte("meta")    // schema version, incidents
+	bucketDrafts  = []byte("drafts")  // draft id → sealed Draft
+	bucketIndex   = []byte("index")   // draft id → draftMeta (no personal data)
+	bucketResume  = []byte("resume")  // resume code → draft id, and tries
+	bucketOutbox  = []byte("outbox")  // 8-byte sequence → outbox item
+	bucketCatalog = []byte("catalog") // the last good catalog and its ETag
+
+	allBuckets = [][]byte{bucketMeta, bucketDrafts, bucketIndex, bucketResume, bucketOutbox, bucketCatalog}
+)
+
+// ErrAlreadyRunning means another kiosk process holds the data directory.
+var ErrAlreadyRunning = errors.New("the kiosk is already running")
+
+// Options configure Open.
+type Options struct {
+	// DraftLifetime is how long an untouched draft is kept; 0 means 72 hours.
+	DraftLifetime time.Duration
+	// MaxSize caps the database file in bytes (bbolt's MaxSize); 0 means
+	// no cap. A full store refuses writes and leaves what is saved intact.
+	MaxSize int
+	Now     func() time.Time
+	Log     zerolog.Logger
+}
+
+// Store is the kiosk's local database. It is safe for concurrent use.
+type Store struct {
+	db     *bolt.DB
+	sealer *sealer
+	opts   Options
+	log    zerolog.Logger
+	dir    string
+}
+
+// Incident is something that went wrong with the store that IT staff must
+// hear about, reported in the next heartbeat. It never holds personal data.
+type Incident struct {
+	At      time.Time `json:"at"`
+	Kind    string    `json:"kind"`
+	Details string    `json:"details"`
+}
+
+// Open opens the store in dir, creating the directory (mode 0700), the
+// device key (0600) and the database as needed. It checks the database's
+// consistency first: a corrupt file is moved aside with a timestamp, the
+// kiosk starts on a fresh one, and the incident is kept for the heartbeat.
+func Open(dir string, opts Options) (*Store, error) {
+	if opts.DraftLifetime == 0 {
+		opts.DraftLifetime = 72 * time.Hour
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory %s: %w", dir, err)
+	}
+	key, err := loadOrCreateKey(filepath.Join(dir, KeyFile))
+	if err != nil {
+		return nil, err
+	}
+	sl, err := newSealer(key)
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, DBFile)
+	db, incident, err := openChecked(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{db: db, sealer: sl, opts: opts, log: opts.Log, dir: dir}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if incident != nil {
+		s.log.Error().Str("kind", incident.Kind).Str("details", incident.Details).Msg("store incident")
+		if err := s.AddIncident(*incident); err != nil {
+			s.log.Error().Err(err).Msg("cannot record the store incident")
+		}
+	}
+	return s, nil
+}
+
+// openChecked opens the bbolt file with bbolt's default, crash-safe options
+// (never NoSync) and a lock timeout, and runs bbolt's consistency check.
+func openChecked(path string, opts Options) (*bolt.DB, *Incident, error) {
+	db, err := openBolt(path, opts)
+	if err == nil {
+		if err = check(db); err == nil {
+			return db, nil, nil
+		}
+		db.Close()
+	}
+	if errors.Is(err, ErrAlreadyRunning) {
+		return nil, nil, err
+	}
+	aside := fmt.Sprintf("%s.corrupt-%s", path, opts.Now().UTC().Format("20060102T150405Z"))
+	if renameErr := os.Rename(path, aside); renameErr != nil {
+		return nil, nil, fmt.Errorf("the database %s is damaged (%v) and cannot be moved aside: %w", path, err, renameErr)
+	}
+	incident := &Incident{At: opts.Now(), Kind: "database_corrupt",
+		Details: fmt.Sprintf("%v; moved aside as %s", err, filepath.Base(aside))}
+	db, err = openBolt(path, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return db, incident, nil
+}
+
+func openBolt(path string, opts Options) (db *bolt.DB, err error) {
+	// A damaged file can make bbolt panic on a page it does not expect, or
+	// read past the end of the file (a fault): both must become an error,
+	// so that the file is moved aside instead of crashing every start.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("open %s: unreadable database: %v", path, r)
+		}
+	}()
+	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: 500 * time.Millisecond, MaxSize: opts.MaxSize})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("%w (data directory %s)", ErrAlreadyRunning, filepath.Dir(path))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// check runs bbolt's consistency check and returns its first finding.
+func check(db *bolt.DB) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("consistency check: unreadable page: %v", r)
+		}
+	}()
+	return db.View(func(tx *bolt.Tx) error {
+		// bbolt checks on a goroutine of its own, where reading past the
+		// end of a truncated file crashes the process. Reading every page
+		// here first, where a fault is a panic we recover, makes that safe.
+		if err := readAllPages(tx); err != nil {
+			return err
+		}
+		var first error
+		// Drain the channel: the checker must finish before the
+		// transaction ends and the file may be unmapped under it.
+		for err := range tx.Check() {
+			if first == nil {
+				first = fmt.Errorf("consistency check: %w", err)
+			}
+		}
+		return first
+	})
+}
+
+// readAllPages touches every page reachable from the root: branches and
+// leaves through the cursors, overflow pages through each value.
+func readAllPages(tx *bolt.Tx) error {
+	return tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
+		readBucketPages(b)
+		return nil
+	})
+}
+
+func readBucketPages(b *bolt.Bucket) {
+	var sum byte
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if v == nil {
+			if child := b.Bucket(k); child != nil {
+				readBucketPages(child)
+			}
+			continue
+		}
+		for i := 0; i < len(v); i += 1024 {
+			sum ^= v[i]
+		}
+	}
+	runtime.KeepAlive(sum) // the reads are the point: keep them
+}
+
+// Check runs bbolt's consistency check on the open database.
+func (s *Store) Check() error { return check(s.db) }
+
+// migrations[v] moves a file from schema v to v+1, inside one transaction.
+var migrations = map[int]func(tx *bolt.Tx) error{}
+
+func (s *Store) init() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		v := schemaVersion
+		if raw := meta.Get([]byte("schema")); raw != nil {
+			var err error
+			if v, err = strconv.Atoi(string(raw)); err != nil {
+				return fmt.Errorf("schema version %q: %w", raw, err)
+			}
+		}
+		if v > schemaVersion {
+			return fmt.Errorf("the database has schema %d, newer than this kiosk's %d: update the kiosk", v, schemaVersion)
+		}
+		for ; v < schemaVersion; v++ {
+			migrate, ok := migrations[v]
+			if !ok {
+				return fmt.Errorf("no migration from schema %d to %d", v, v+1)
+			}
+			if err := migrate(tx); err != nil {
+				return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
+			}
+		}
+		return meta.Put([]byte("schema"), []byte(strconv.Itoa(schemaVersion)))
+	})
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the database file.
+func (s *Store) Path() string { return s.db.Path() }
+
+// AddIncident records an incident for the next heartbeat.
+func (s *Store) AddIncident(in Incident) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		list, err := incidents(tx)
+		if err != nil {
+			return err
+		}
+		data, err := json.Marshal(append(list, in))
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put([]byte("incidents"), data)
+	})
+}
+
+// TakeIncidents returns the recorded incidents and forgets them, once the
+// heartbeat that reports them has been accepted.
+func (s *Store) TakeIncidents() ([]Incident, error) {
+	var list []Incident
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		if list, err = incidents(tx); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Delete([]byte("incidents"))
+	})
+	return list, err
+}
+
+func incidents(tx *bolt.Tx) ([]Incident, error) {
+	var list []Incident
+	if raw := tx.Bucket(bucketMeta).Get([]byte("incidents")); raw != nil {
+		if err := json.Unmarshal(raw, &list); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
+}
