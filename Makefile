@@ -12,7 +12,7 @@ export LANG := vi_VN.UTF-8
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev
 DEB_RUN   := xvfb libgl1-mesa-dri xdotool imagemagick
 
-.PHONY: help deps build demo sim test check unit race e2e bench screenshot lint-api fmt clean
+.PHONY: help deps build demo sim test check unit race e2e reliability bench screenshot lint-api fmt clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -52,8 +52,11 @@ e2e: build ## the real binary in a real window under Xvfb
 screenshot: build ## refresh docs/screenshot.png from the real binary under Xvfb
 	KIOSK_BIN=$(abspath $(BIN)/kiosk) SCREENSHOT=$(abspath docs/screenshot.png) $(GO) test -tags e2e -count=1 -run E2E ./cmd/kiosk/
 
+reliability: ## the long crash test (400 SIGKILLs) and the fault test, with their counts
+	set -o pipefail; OFFLINE_CRASH_KILLS=400 CGO_ENABLED=0 $(GO) test -tags ci,$(TAGS) -count=1 -run 'TestCrashSafety|TestFaultInjection' -v ./offline/ | grep -E '^(=== RUN|--- |\s+\S+_test.go|ok|FAIL|PASS)'
+
 bench: ## Go benchmarks, with figures
-	$(GO) test -tags ci,$(TAGS) -run '^$$' -bench . -benchmem ./kiosk/...
+	$(GO) test -tags ci,$(TAGS) -run '^$$' -bench . -benchmem ./kiosk/... ./offline/...
 
 lint-api: ## lint kiosk/central/openapi.yaml with Redocly (needs Node.js; npm fetches the linter)
 	npx --yes @redocly/cli@2.77.0 lint kiosk/central/openapi.yaml

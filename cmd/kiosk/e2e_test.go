@@ -26,7 +26,8 @@ func TestE2EDemoWindowShowsCatalog(t *testing.T) {
 	var logs syncBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	cmd := exec.CommandContext(ctx, bin, "--demo", "-log-format", "json")
+	dataDir := t.TempDir()
+	cmd := exec.CommandContext(ctx, bin, "--demo", "--data-dir", dataDir, "-log-format", "json")
 	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=vi_VN.UTF-8")
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -70,6 +71,10 @@ func TestE2EDemoWindowShowsCatalog(t *testing.T) {
 		if err := os.WriteFile(dst, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	second, err := exec.Command(bin, "--demo", "--data-dir", dataDir).CombinedOutput()
+	if err == nil || !strings.Contains(string(second), "the kiosk is already running (data directory "+dataDir) {
+		t.Errorf("a second kiosk on the same data directory: %v, %s; want it refused with a clear message", err, second)
 	}
 	if strings.Contains(logs.String(), "panic") {
 		t.Errorf("the kiosk panicked: %s", logs.String())

@@ -13,6 +13,8 @@ import (
 // config is what the command line says.
 type config struct {
 	demo       bool
+	dataDir    string
+	dataDirSet bool // --data-dir was given: a demo then keeps its data there
 	lang       kiosk.Lang
 	unit       string
 	fullScreen bool
@@ -30,6 +32,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("kiosk", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.BoolVar(&cfg.demo, "demo", false, "run as a demonstration kiosk on the embedded sample catalog")
+	fs.StringVar(&cfg.dataDir, "data-dir", defaultDataDir(), "the kiosk's data directory: device key, drafts, outbox, catalog cache (a --demo kiosk uses a temporary one unless this is given)")
 	fs.StringVar(&lang, "lang", "vi", "language the kiosk starts in and returns to: vi or en")
 	fs.StringVar(&cfg.unit, "unit", "Bộ phận Một cửa", "the counter's name shown in the header")
 	fs.BoolVar(&cfg.fullScreen, "fullscreen", false, "fill the screen (on a kiosk); otherwise a 1280×800 window")
@@ -45,6 +48,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		}
 		return cfg, err
 	}
+	fs.Visit(func(f *flag.Flag) { cfg.dataDirSet = cfg.dataDirSet || f.Name == "data-dir" })
 	if fs.NArg() > 0 {
 		return cfg, usageError(fs, stderr, fmt.Sprintf("unknown command %q", fs.Arg(0)))
 	}

@@ -5,18 +5,14 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"github.com/rs/zerolog"
 
 	"github.com/motcua/kiosk/assets"
-	"github.com/motcua/kiosk/kiosk"
 	"github.com/motcua/kiosk/kiosk/logging"
 	"github.com/motcua/kiosk/ui"
 )
@@ -44,12 +40,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kiosk:", err)
 		return 2
 	}
-	cat, unit, cleanup, err := loadCatalog(cfg, log)
+	b, err := openBackend(cfg, log)
 	if err != nil {
-		log.Error().Err(err).Msg("cannot start")
+		// Plainly, not through the log's redaction: a start-up error names
+		// paths and addresses, never a citizen, and IT staff must read it whole.
+		fmt.Fprintln(stderr, "kiosk: cannot start:", err)
 		return 1
 	}
-	defer cleanup()
+	defer b.close()
 
 	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
@@ -57,38 +55,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	w := a.NewWindow("Một Cửa Kiosk")
 	w.SetFullScreen(cfg.fullScreen)
 	w.Resize(fyne.NewSize(1280, 800))
-	if _, err := ui.New(w, cat, ui.Options{Lang: cfg.lang, Unit: unit}); err != nil {
+	k, err := ui.New(w, b.catalog, ui.Options{Lang: cfg.lang, Unit: b.unit})
+	if err != nil {
 		log.Error().Err(err).Msg("cannot build the interface")
 		return 1
 	}
-	log.Info().Str("version", version).Str("catalog", cat.Version).Int("procedures", len(cat.Procedures)).Bool("demo", cfg.demo).Msg("kiosk started")
+	b.start(k)
+	log.Info().Str("version", version).Str("catalog", b.catalog.Version).Int("procedures", len(b.catalog.Procedures)).Bool("demo", cfg.demo).Msg("kiosk started")
 	w.ShowAndRun()
 	return 0
-}
-
-// loadCatalog gets the catalog to show. With --demo it starts the
-// reference server in-process, enrols with it and fetches the catalog over
-// HTTP; otherwise (until a kiosk is enrolled with a real server) it uses
-// the embedded sample.
-func loadCatalog(cfg config, log zerolog.Logger) (*kiosk.Catalog, string, func(), error) {
-	if !cfg.demo {
-		log.Warn().Msg("no central API configured: showing the embedded sample catalog")
-		cat, err := kiosk.ParseCatalog(assets.SampleCatalog())
-		return cat, cfg.unit, func() {}, err
-	}
-	d, err := startDemo(log)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	_, enr, cat, err := connectDemo(ctx, d)
-	if err != nil {
-		d.stop()
-		return nil, "", nil, err
-	}
-	log.Info().Str("server", d.url).Str("device", enr.DeviceID).Str("catalog", cat.Version).Msg("demo: enrolled with the in-process reference server")
-	return cat, enr.Unit.Name, d.stop, nil
 }
 
 // exitUsage turns a flag error into the exit code: 0 for -h, 2 otherwise.

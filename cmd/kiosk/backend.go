@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"github.com/rs/zerolog"
+
+	"github.com/motcua/kiosk/assets"
+	"github.com/motcua/kiosk/kiosk"
+	"github.com/motcua/kiosk/offline"
+	"github.com/motcua/kiosk/ui"
+)
+
+// backend is everything behind the screen: the local store, the catalog to
+// start with, and — when the kiosk knows a central system — the sync loop.
+type backend struct {
+	store   *offline.Store
+	catalog *kiosk.Catalog
+	unit    string
+	sender  offline.Sender // the central system; nil until the kiosk is enrolled
+	demo    *demo          // nil unless --demo
+	log     zerolog.Logger
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// defaultDataDir is the per-user configuration folder of the OS.
+func defaultDataDir() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "motcua-kiosk"
+	}
+	return filepath.Join(dir, "motcua-kiosk")
+}
+
+func openBackend(cfg config, log zerolog.Logger) (*backend, error) {
+	b := &backend{log: log, unit: cfg.unit}
+	dataDir := cfg.dataDir
+	if cfg.demo {
+		d, err := startDemo(log)
+		if err != nil {
+			return nil, err
+		}
+		b.demo = d
+		if !cfg.dataDirSet {
+			dataDir = filepath.Join(d.dir, "kiosk") // a demo leaves no data behind
+		}
+	}
+	store, err := offline.Open(dataDir, offline.Options{Log: log})
+	if err != nil {
+		b.close()
+		return nil, err
+	}
+	b.store = store
+	if err := b.loadCatalog(); err != nil {
+		b.close()
+		return nil, err
+	}
+	if b.demo != nil {
+		if err := b.connectDemo(); err != nil {
+			b.close()
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// loadCatalog starts from the cached catalog, or the embedded sample on a
+// brand-new kiosk: the kiosk works without a network from the first second.
+func (b *backend) loadCatalog() error {
+	cat, source, err := offline.LoadCatalog(b.store, assets.SampleCatalog())
+	if err != nil {
+		return err
+	}
+	b.catalog = cat
+	b.log.Info().Str("catalog", cat.Version).Str("source", source).Msg("catalog loaded")
+	return nil
+}
+
+func (b *backend) connectDemo() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	client, enr, cat, err := connectDemo(ctx, b.demo)
+	if err != nil {
+		return err
+	}
+	b.catalog, b.unit, b.sender = cat, enr.Unit.Name, client
+	b.log.Info().Str("server", b.demo.url).Str("device", enr.DeviceID).Str("catalog", cat.Version).
+		Msg("demo: enrolled with the in-process reference server")
+	return nil
+}
+
+// start runs the background work — store maintenance and the sync loop —
+// reporting to k on the UI goroutine.
+func (b *backend) start(k *ui.Kiosk) {
+	ctx, cancel := context.WithCancel(context.Background())
+	b.cancel = cancel
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		b.store.RunMaintenance(ctx, time.Hour)
+	}()
+	if b.sender == nil {
+		return
+	}
+	syncer := offline.NewSyncer(b.store, b.sender, offline.SyncOptions{
+		Log:       b.log,
+		OnStatus:  func(st offline.Status) { fyne.Do(func() { k.SetSyncStatus(uiStatus(st)) }) },
+		OnCatalog: func(cat *kiosk.Catalog) { fyne.Do(func() { k.SetCatalog(cat) }) },
+	})
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		if err := syncer.Run(ctx); err != nil && ctx.Err() == nil {
+			b.log.Error().Err(err).Msg("sync loop stopped")
+		}
+	}()
+}
+
+func uiStatus(st offline.Status) ui.SyncStatus {
+	return ui.SyncStatus{Online: st.Online, Queued: st.Queued, Blocked: st.Blocked != ""}
+}
+
+// close stops the background work and releases the store and the demo
+// server, in that order: nothing may write to a closed store.
+func (b *backend) close() {
+	if b.cancel != nil {
+		b.cancel()
+	}
+	b.wg.Wait()
+	if b.store != nil {
+		if err := b.store.Close(); err != nil {
+			b.log.Error().Err(err).Msg("closing the store")
+		}
+	}
+	if b.demo != nil {
+		b.demo.stop()
+	}
+}
