@@ -18,6 +18,8 @@ import (
 	"github.com/rs/zerolog"
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/motcua/kiosk/kiosk/central"
 )
 
 // File names in the kiosk's data directory.
@@ -67,11 +69,7 @@ type Store struct {
 
 // Incident is something that went wrong with the store that IT staff must
 // hear about, reported in the next heartbeat. It never holds personal data.
-type Incident struct {
-	At      time.Time `json:"at"`
-	Kind    string    `json:"kind"`
-	Details string    `json:"details"`
-}
+type Incident = central.Incident
 
 // Open opens the store in dir, creating the directory (mode 0700), the
 // device key (0600) and the database as needed. It checks the database's
@@ -271,18 +269,35 @@ func (s *Store) AddIncident(in Incident) error {
 	})
 }
 
-// TakeIncidents returns the recorded incidents and forgets them, once the
-// heartbeat that reports them has been accepted.
-func (s *Store) TakeIncidents() ([]Incident, error) {
+// Incidents returns the recorded incidents, oldest first.
+func (s *Store) Incidents() ([]Incident, error) {
 	var list []Incident
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
-		if list, err = incidents(tx); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketMeta).Delete([]byte("incidents"))
+		list, err = incidents(tx)
+		return err
 	})
 	return list, err
+}
+
+// ForgetIncidents drops the n oldest incidents, once a heartbeat that
+// reported them has been accepted; any recorded meanwhile stay.
+func (s *Store) ForgetIncidents(n int) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		list, err := incidents(tx)
+		if err != nil || n <= 0 {
+			return err
+		}
+		rest := list[min(n, len(list)):]
+		if len(rest) == 0 {
+			return tx.Bucket(bucketMeta).Delete([]byte("incidents"))
+		}
+		data, err := json.Marshal(rest)
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put([]byte("incidents"), data)
+	})
 }
 
 func incidents(tx *bolt.Tx) ([]Incident, error) {

@@ -165,13 +165,16 @@ func TestOpenCorrupt(t *testing.T) {
 				t.Errorf("%s holds %d bytes; want the damaged file's %d", aside, len(got), len(damaged))
 			}
 			assertFreshStore(t, s)
-			list, err := s.TakeIncidents()
+			list, err := s.Incidents()
 			if err != nil || len(list) != 1 || list[0].Kind != "database_corrupt" || !list[0].At.Equal(clock.Now()) ||
 				!strings.Contains(list[0].Details, filepath.Base(aside)) {
-				t.Errorf("TakeIncidents() = %+v, %v; want one database_corrupt naming %s", list, err, filepath.Base(aside))
+				t.Errorf("Incidents() = %+v, %v; want one database_corrupt naming %s", list, err, filepath.Base(aside))
 			}
-			if list, _ := s.TakeIncidents(); len(list) != 0 {
-				t.Errorf("TakeIncidents() again = %+v; want none", list)
+			if err := s.ForgetIncidents(len(list)); err != nil {
+				t.Fatal(err)
+			}
+			if list, _ := s.Incidents(); len(list) != 0 {
+				t.Errorf("Incidents() after ForgetIncidents = %+v; want none", list)
 			}
 		})
 	}
@@ -212,7 +215,7 @@ func TestOpenTruncatedAnywhere(t *testing.T) {
 			t.Errorf("Open(cut at %d of %d bytes) = %v; want a sound or fresh store", size, len(data), err)
 			continue
 		}
-		list, _ := s.TakeIncidents()
+		list, _ := s.Incidents()
 		moved += len(list)
 		if err := s.Check(); err != nil {
 			t.Errorf("Check() after Open(cut at %d) = %v", size, err)

@@ -23,6 +23,7 @@ type Sender interface {
 	UploadAttachmentWithKey(ctx context.Context, key, name string, data []byte, document int) (central.Attachment, error)
 	SubmitDossierWithKey(ctx context.Context, key string, req central.DossierRequest) (central.Dossier, error)
 	Catalog(ctx context.Context, etag string) (cat *central.Catalog, raw []byte, newETag string, notModified bool, err error)
+	Heartbeat(ctx context.Context, hb central.Heartbeat) (central.HeartbeatReply, error)
 }
 
 var _ Sender = (*central.Client)(nil)
@@ -65,7 +66,11 @@ type SyncOptions struct {
 	// and PurgeEvery how often old outbox items are purged (default 1 h).
 	// Both also happen when Run starts.
 	CatalogEvery, PurgeEvery time.Duration
-	Log                      zerolog.Logger
+	// HeartbeatEvery is how often the kiosk reports its health and its
+	// incidents (default 5 min), and at start; Version goes with it.
+	HeartbeatEvery time.Duration
+	Version        string
+	Log            zerolog.Logger
 	// Now stamps LastSuccess and the outbox's records; nil means time.Now.
 	// Waits use real timers.
 	Now func() time.Time
@@ -84,6 +89,7 @@ const (
 	DefaultBlockedRetry = 5 * time.Minute
 	DefaultCatalogEvery = 15 * time.Minute
 	DefaultPurgeEvery   = time.Hour
+	DefaultHeartbeat    = 5 * time.Minute
 )
 
 func (o SyncOptions) withDefaults() SyncOptions {
@@ -97,6 +103,7 @@ func (o SyncOptions) withDefaults() SyncOptions {
 	def(&o.BlockedRetry, DefaultBlockedRetry)
 	def(&o.CatalogEvery, DefaultCatalogEvery)
 	def(&o.PurgeEvery, DefaultPurgeEvery)
+	def(&o.HeartbeatEvery, DefaultHeartbeat)
 	if o.Jitter == nil {
 		o.Jitter = func(ceiling time.Duration) time.Duration {
 			return time.Duration(mathrand.Int64N(int64(ceiling) + 1))
@@ -124,6 +131,7 @@ type Syncer struct {
 	wake   chan struct{}
 
 	// Owned by the Run goroutine.
+	started  time.Time
 	failures int    // transient failures in a row
 	cursor   uint64 // every item below it is settled: the next search starts here
 
@@ -175,7 +183,8 @@ func (y *Syncer) Run(ctx context.Context) error {
 	y.cursor, y.failures = 0, 0
 	y.startStatus()
 	now := time.Now()
-	sch := schedule{retry: now, catalog: now, purge: now}
+	y.started = now
+	sch := schedule{retry: now, catalog: now, purge: now, heartbeat: now}
 	for {
 		y.housekeeping(ctx, &sch)
 		if sch.retryDue() {
@@ -189,17 +198,20 @@ func (y *Syncer) Run(ctx context.Context) error {
 
 // schedule is when the loop next has something to do, on the real clock.
 type schedule struct {
-	retry   time.Time // next try at the outbox; zero: nothing to send
-	catalog time.Time
-	purge   time.Time
+	retry     time.Time // next try at the outbox; zero: nothing to send
+	catalog   time.Time
+	purge     time.Time
+	heartbeat time.Time
 }
 
 func (s schedule) retryDue() bool { return !s.retry.IsZero() && !time.Now().Before(s.retry) }
 
 func (s schedule) next() time.Time {
 	next := s.catalog
-	if s.purge.Before(next) {
-		next = s.purge
+	for _, t := range []time.Time{s.purge, s.heartbeat} {
+		if t.Before(next) {
+			next = t
+		}
 	}
 	if !s.retry.IsZero() && s.retry.Before(next) {
 		next = s.retry
@@ -232,6 +244,35 @@ func (y *Syncer) housekeeping(ctx context.Context, sch *schedule) {
 			sch.retry = time.Now() // the central system answers: no need to wait out a backoff
 		}
 		sch.catalog = time.Now().Add(y.opts.CatalogEvery)
+	}
+	if !time.Now().Before(sch.heartbeat) && ctx.Err() == nil {
+		y.heartbeat(ctx)
+		sch.heartbeat = time.Now().Add(y.opts.HeartbeatEvery)
+	}
+}
+
+// heartbeat reports the kiosk's health and the store's incidents. The
+// incidents are forgotten only once the central system has them: a
+// heartbeat lost on the way reports them again next time.
+func (y *Syncer) heartbeat(ctx context.Context) {
+	incidents, err := y.store.Incidents()
+	if err != nil {
+		y.log.Error().Err(err).Msg("cannot read the store's incidents")
+	}
+	_, etag, _ := y.store.CachedCatalog()
+	hb := central.Heartbeat{
+		Version:       y.opts.Version,
+		UptimeSeconds: int64(time.Since(y.started).Seconds()),
+		OutboxQueued:  y.Status().Queued,
+		CatalogETag:   etag,
+		Incidents:     incidents,
+	}
+	if _, err := y.sender.Heartbeat(ctx, hb); err != nil {
+		y.log.Warn().Str("error", errorKind(err)).Msg("heartbeat failed")
+		return
+	}
+	if err := y.store.ForgetIncidents(len(incidents)); err != nil {
+		y.log.Error().Err(err).Msg("cannot forget reported incidents")
 	}
 }
 

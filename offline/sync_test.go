@@ -344,6 +344,10 @@ func (fakeSender) Catalog(context.Context, string) (*central.Catalog, []byte, st
 	return nil, nil, "", true, nil
 }
 
+func (fakeSender) Heartbeat(context.Context, central.Heartbeat) (central.HeartbeatReply, error) {
+	return central.HeartbeatReply{}, nil
+}
+
 func TestWhatAnErrorDoesToADossier(t *testing.T) {
 	offlineErr := fmt.Errorf("%w: connection refused", central.ErrOffline)
 	tests := []struct {
@@ -455,4 +459,33 @@ func ExampleSyncer() {
 	// Output:
 	// accepted true
 	// context canceled
+}
+
+// TestHeartbeatReportsIncidentsOnce: a damaged database found at start
+// reaches the central system in the next heartbeat, and only once.
+func TestHeartbeatReportsIncidentsOnce(t *testing.T) {
+	env := startCentral(t, centralsim.Options{})
+	client := env.newClient(t, 2)
+	enr, err := client.Enroll(context.Background(), central.EnrollRequest{Code: env.srv.EnrollCode(), Hostname: "hb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client.SetCredentials(enr.DeviceID, enr.DeviceToken)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, offline.DBFile), []byte("not a database, but long enough to look like one"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := openStore(t, dir, offline.Options{})
+	opts := fastSync()
+	opts.Version = "test"
+	stop := startSyncer(t, offline.NewSyncer(s, client, opts))
+	waitFor(t, 5*time.Second, "the incident on the server", func() bool {
+		got, err := env.srv.Incidents(enr.DeviceID)
+		return err == nil && len(got) == 1 && got[0].Kind == "database_corrupt"
+	})
+	waitFor(t, 5*time.Second, "the kiosk to forget the reported incident", func() bool {
+		left, err := s.Incidents()
+		return err == nil && len(left) == 0
+	})
+	stop()
 }

@@ -110,6 +110,7 @@ func (b *backend) start(k *ui.Kiosk) {
 		return
 	}
 	syncer := offline.NewSyncer(b.store, b.sender, offline.SyncOptions{
+		Version:   version,
 		Log:       b.log,
 		OnStatus:  func(st offline.Status) { fyne.Do(func() { k.SetSyncStatus(uiStatus(st)) }) },
 		OnCatalog: func(cat *kiosk.Catalog) { fyne.Do(func() { k.SetCatalog(cat) }) },

@@ -42,6 +42,17 @@ type Heartbeat struct {
 	UptimeSeconds int64  `json:"uptime_seconds"`
 	OutboxQueued  int    `json:"outbox_queued"`
 	CatalogETag   string `json:"catalog_etag,omitempty"`
+	// Incidents are what went wrong on the kiosk since the last accepted
+	// heartbeat (a damaged database moved aside…), for IT staff.
+	Incidents []Incident `json:"incidents,omitempty"`
+}
+
+// Incident is something IT staff must hear about. It never holds personal
+// data: a kind and technical details (file names, error texts).
+type Incident struct {
+	At      time.Time `json:"at"`
+	Kind    string    `json:"kind"`
+	Details string    `json:"details"`
 }
 
 // DeviceConfig is the central configuration a heartbeat returns.

@@ -31,7 +31,12 @@ type device struct {
 	Location   string    `json:"location"`
 	EnrolledAt time.Time `json:"enrolled_at"`
 	LastSeen   time.Time `json:"last_seen"`
+	// Incidents are the latest the kiosk reported, for IT staff.
+	Incidents []central.Incident `json:"incidents,omitempty"`
 }
+
+// maxIncidents is how many reported incidents a device keeps.
+const maxIncidents = 50
 
 func tokenKey(token string) string {
 	sum := sha256.Sum256([]byte(token))
@@ -179,6 +184,12 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 	d := deviceOf(r)
 	now := s.opts.Now()
 	d.LastSeen, d.Version = now, truncate(hb.Version, 32)
+	for _, in := range hb.Incidents {
+		in.Kind, in.Details = truncate(in.Kind, 64), truncate(in.Details, 500)
+		s.log.Warn().Str("device", d.ID).Str("kind", in.Kind).Time("at", in.At).Msg("kiosk reported an incident")
+		d.Incidents = append(d.Incidents, in)
+	}
+	d.Incidents = d.Incidents[max(0, len(d.Incidents)-maxIncidents):]
 	if err := s.db.Update(func(tx *bolt.Tx) error { return putJSON(tx, bucketDevices, d.key, d.device) }); err != nil {
 		writeError(w, r, errInternal)
 		return
@@ -214,4 +225,23 @@ func etagMatches(header, etag string) bool {
 		}
 	}
 	return false
+}
+
+// Incidents returns what the device reported in its heartbeats, oldest
+// first, for IT staff (and tests).
+func (s *Server) Incidents(deviceID string) ([]central.Incident, error) {
+	var found []central.Incident
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketDevices).ForEach(func(_, v []byte) error {
+			var d device
+			if err := json.Unmarshal(v, &d); err != nil {
+				return err
+			}
+			if d.ID == deviceID {
+				found = d.Incidents
+			}
+			return nil
+		})
+	})
+	return found, err
 }
