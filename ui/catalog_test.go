@@ -179,3 +179,23 @@ func TestNewCatalogKeepsTheSearch(t *testing.T) {
 		t.Errorf("after a new catalog the search box holds %q; want the query kept", got)
 	}
 }
+
+func TestSaveFailureNoticeShowsUntilASaveSucceeds(t *testing.T) {
+	k, w := newTestKiosk(t, kiosk.VI)
+	notice := "Chưa lưu được hồ sơ vào máy — máy đang thử lại."
+	if shows(w, notice) {
+		t.Fatalf("the save-failure notice shows before any failure")
+	}
+	k.SetSaveFailed(true)
+	if !shows(w, notice) {
+		t.Errorf("after a failed save: shown %q; want the notice", shownTexts(w))
+	}
+	test.Tap(findButton(t, w, "English")) // a rebuilt screen keeps it
+	if !shows(w, "Your answers could not be saved on the kiosk yet") {
+		t.Errorf("after switching language: shown %q; want the notice in English", shownTexts(w))
+	}
+	k.SetSaveFailed(false)
+	if shows(w, "could not be saved") {
+		t.Errorf("after a successful save the notice still shows")
+	}
+}

@@ -38,5 +38,9 @@ func (k *Kiosk) header() fyne.CanvasObject {
 	band := canvas.NewRectangle(goldAccent)
 	band.SetMinSize(fyne.NewSize(0, 4))
 	row := container.NewHBox(icon, title, layout.NewSpacer(), k.syncLabel, unit, langSwitch)
-	return container.NewVBox(container.NewPadded(row), band)
+	k.saveBanner = widget.NewLabelWithStyle(k.tr.T("save.failed"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	k.saveBanner.Wrapping = fyne.TextWrapWord
+	k.saveBanner.Importance = widget.DangerImportance
+	k.saveBanner.Hidden = !k.saveFailed
+	return container.NewVBox(container.NewPadded(row), band, k.saveBanner)
 }

@@ -35,6 +35,25 @@ type Kiosk struct {
 
 	sync      *SyncStatus   // nil until the sync loop reports
 	syncLabel *widget.Label // in the header, updated in place
+
+	saveFailed bool          // the last autosave failed; it is being retried
+	saveBanner *widget.Label // under the header while saveFailed
+}
+
+// SetSaveFailed shows or hides, on every screen, the notice that the
+// citizen's answers could not be saved on the kiosk yet (disk full,
+// read-only). The answers stay in memory and the save is retried; the
+// notice says so, so the citizen carries on. Call it on the UI goroutine
+// with the autosaver's results.
+func (k *Kiosk) SetSaveFailed(failed bool) {
+	k.saveFailed = failed
+	switch {
+	case k.saveBanner == nil:
+	case failed:
+		k.saveBanner.Show()
+	default:
+		k.saveBanner.Hide()
+	}
 }
 
 // SyncStatus is what the kiosk shows of its link to the central system.
