@@ -1,0 +1,136 @@
+package kiosk_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/motcua/kiosk/assets"
+	"github.com/motcua/kiosk/kiosk"
+)
+
+func birthJourney(t *testing.T) *kiosk.Journey {
+	t.Helper()
+	cat, err := kiosk.ParseCatalog(assets.SampleCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := cat.Procedure("dang-ky-khai-sinh")
+	if !ok {
+		t.Fatal("no khai sinh in the sample catalog")
+	}
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+	return kiosk.NewJourney(p, nil, func() time.Time { return now })
+}
+
+// birthAnswers answers every question of the sample khai sinh form.
+var birthAnswers = map[string]string{
+	"child_name": "Trần Minh An", "child_dob": "17/11/2026", "child_sex": "nam",
+	"child_birthplace": "Bệnh viện Đa khoa tỉnh", "child_ethnicity": "kinh", "child_hometown": "Hà Nội",
+	"mother_name": "Nguyễn Thị Mai", "mother_id": "001190012345", "mother_dob": "05/09/1990",
+	"father_name": "", "father_id": "", "father_dob": "",
+	"parents_married": "yes", "applicant_name": "Nguyễn Thị Mai", "applicant_id": "001190012345",
+	"applicant_relationship": "me", "extract_copies": "1", "applicant_phone": "0912 345 678", "applicant_email": "",
+}
+
+// walk answers pages until the check page, failing on any refusal.
+func walk(t *testing.T, j *kiosk.Journey) {
+	t.Helper()
+	for j.Current().Kind != kiosk.StepReview {
+		s := j.Current()
+		value := ""
+		if s.Kind == kiosk.StepField {
+			value = birthAnswers[s.Field.ID]
+		}
+		if err := j.Submit(value); err != nil {
+			t.Fatalf("Submit(%q) on %s: %v", value, s.Field.ID, err)
+		}
+	}
+}
+
+func TestJourneyWalksOneQuestionPerPage(t *testing.T) {
+	j := birthJourney(t)
+	first := j.Current()
+	if first.Kind != kiosk.StepField || first.Field.ID != "child_name" {
+		t.Fatalf("the first page is %+v; want the child's name", first)
+	}
+	if n, total := j.Progress(); n != 1 || total != 21 {
+		t.Errorf("Progress() = %d/%d; want 1/21 (19 questions, the papers, the check page)", n, total)
+	}
+	walk(t, j)
+	if !j.Ready() {
+		t.Errorf("after answering everything Ready() = false; review: %+v", j.Review())
+	}
+	if got := j.Answer("applicant_phone"); got != "0912345678" {
+		t.Errorf("the phone is stored as %q; want it normalised", got)
+	}
+	if a := j.Applicant(); a.FullName != "Nguyễn Thị Mai" || a.PersonalID != "001190012345" || a.Phone != "0912345678" {
+		t.Errorf("Applicant() = %+v", a)
+	}
+}
+
+func TestJourneyKeepsTheCitizenOnAPageWithAnError(t *testing.T) {
+	j := birthJourney(t)
+	err := j.Submit("Trần Minh An 2")
+	inv, ok := err.(*kiosk.Invalid)
+	if !ok || inv.Message.VI == "" || inv.Message.EN == "" {
+		t.Fatalf("Submit(a name with a digit) = %v; want *Invalid with both messages", err)
+	}
+	if j.Current().Field.ID != "child_name" {
+		t.Errorf("after a refused answer the page is %s; want child_name still", j.Current().Field.ID)
+	}
+	if err := j.Submit("Trần Minh An"); err != nil || j.Current().Field.ID != "child_dob" {
+		t.Errorf("after fixing it: %v, page %s; want child_dob", err, j.Current().Field.ID)
+	}
+	if !j.Back() || j.Current().Field.ID != "child_name" || j.Answer("child_name") != "Trần Minh An" {
+		t.Errorf("Back() should return to the name with the answer kept; page %s, answer %q", j.Current().Field.ID, j.Answer("child_name"))
+	}
+	if j.Back() {
+		t.Errorf("Back() on the first page = true; want false (the screen leaves the journey)")
+	}
+}
+
+func TestJourneyChangeFromTheCheckPageReturnsThere(t *testing.T) {
+	j := birthJourney(t)
+	walk(t, j)
+	if !j.Change("mother_dob") || j.Current().Field.ID != "mother_dob" {
+		t.Fatalf("Change(mother_dob) went to %+v", j.Current())
+	}
+	// A birth year that disagrees with the mother's ID number: the check
+	// page names the problem on the ID.
+	if err := j.Submit("05/09/1991"); err != nil {
+		t.Fatal(err)
+	}
+	if j.Current().Kind != kiosk.StepReview {
+		t.Fatalf("after changing one answer the page is %+v; want the check page again", j.Current())
+	}
+	var problem kiosk.Text
+	for _, it := range j.Review() {
+		if it.Field.ID == "mother_id" {
+			problem = it.Problem
+		}
+	}
+	if problem.VI == "" || j.Ready() {
+		t.Errorf("the check page shows no problem on mother_id for a birth year that disagrees (Ready %v)", j.Ready())
+	}
+}
+
+func TestJourneyPrefillSkipsAndLocksFields(t *testing.T) {
+	j := birthJourney(t)
+	_, before := j.Progress()
+	j.Prefill(map[string]string{"applicant_name": "Nguyễn Thị Mai", "applicant_id": "001190012345", "child_name": "not a name 9"}, "card")
+	if _, after := j.Progress(); after != before-2 {
+		t.Errorf("after prefilling two fields there are %d pages; want %d", after, before-2)
+	}
+	if j.Source("applicant_id") != "card" || j.Source("child_name") != "" {
+		t.Errorf("sources: applicant_id %q, child_name %q; want card and nothing (an invalid value is not prefilled)", j.Source("applicant_id"), j.Source("child_name"))
+	}
+	walk(t, j)
+	if j.Change("applicant_id") {
+		t.Errorf("Change(applicant_id) = true; want a card's answer locked")
+	}
+	for _, s := range []string{"applicant_name", "applicant_id"} {
+		if j.Answer(s) == "" {
+			t.Errorf("the prefilled %s was lost", s)
+		}
+	}
+}
