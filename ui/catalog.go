@@ -51,7 +51,8 @@ func (s *catalogScreen) build() fyne.CanvasObject {
 	s.results = container.NewVBox()
 	s.refresh()
 
-	top := container.NewVBox(heading, searchRow, s.status)
+	home := &widget.Button{Text: tr.T("catalog.home"), Icon: theme.HomeIcon(), OnTapped: s.k.goHome}
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, home, heading), searchRow, s.status)
 	return container.NewBorder(container.NewPadded(top), nil, nil, nil, container.NewVScroll(container.NewPadded(s.results)))
 }
 

@@ -5,6 +5,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -18,7 +20,27 @@ type Options struct {
 	Lang kiosk.Lang
 	// Unit is the counter's name shown in the header, e.g. "UBND xã Tân Phú".
 	Unit string
+	// Submitter files finished dossiers and Tracker finds filed ones; a
+	// kiosk without them offers neither.
+	Submitter Submitter
+	Tracker   Tracker
+	// Now is the clock of validation and consent; nil means time.Now.
+	Now func() time.Time
 }
+
+// screenID is which screen the kiosk shows.
+type screenID int
+
+const (
+	screenHome screenID = iota
+	screenCatalog
+	screenProcedure
+	screenConsent
+	screenWizard
+	screenSending
+	screenDone
+	screenTrack
+)
 
 // Kiosk is the whole interface in one window. It owns what the citizen has
 // done so far (the search query, the chosen procedure) so that a language
@@ -30,8 +52,17 @@ type Kiosk struct {
 	tr      *translator
 	unit    string
 
-	query   string           // the catalog search, kept across screens
-	current *kiosk.Procedure // the procedure being shown, nil on the catalog
+	opts   Options
+	screen screenID
+	notice string // a message for the home screen, e.g. after declining consent
+
+	query    string            // the catalog search, kept across screens
+	current  *kiosk.Procedure  // the procedure being shown or filed
+	journey  *kiosk.Journey    // the form being filled, nil outside the wizard
+	consent  time.Time         // when the citizen consented, for the dossier
+	receipt  *Receipt          // the last submission's result, on the done screen
+	rejected map[string]string // the central system's messages on a refused dossier
+	tracked  *TrackedDossier   // the last tracking result
 
 	sync      *SyncStatus   // nil until the sync loop reports
 	syncLabel *widget.Label // in the header, updated in place
@@ -79,12 +110,17 @@ func (k *Kiosk) SetSyncStatus(st SyncStatus) {
 func (k *Kiosk) SetCatalog(cat *kiosk.Catalog) {
 	k.catalog = cat
 	k.index = kiosk.NewIndex(cat.Procedures)
-	if k.current == nil {
+	if k.screen == screenCatalog {
 		k.show()
 		return
 	}
-	if p, ok := cat.Procedure(k.current.ID); ok {
-		k.current = p
+	if k.journey != nil {
+		return // a citizen filling a form keeps the procedure they started
+	}
+	if k.current != nil {
+		if p, ok := cat.Procedure(k.current.ID); ok {
+			k.current = p
+		}
 	}
 }
 
@@ -114,12 +150,16 @@ func New(win fyne.Window, cat *kiosk.Catalog, opts Options) (*Kiosk, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	k := &Kiosk{
 		win:     win,
 		catalog: cat,
 		index:   kiosk.NewIndex(cat.Procedures),
 		tr:      tr,
 		unit:    opts.Unit,
+		opts:    opts,
 	}
 	win.SetTitle(tr.T("app.title"))
 	k.show()
@@ -132,13 +172,41 @@ func Theme() fyne.Theme { return newCounterTheme() }
 
 // show rebuilds the current screen in the current language.
 func (k *Kiosk) show() {
-	var body fyne.CanvasObject
-	if k.current != nil {
-		body = newProcedureScreen(k, k.current).build()
-	} else {
-		body = newCatalogScreen(k).build()
+	k.win.SetContent(container.NewBorder(k.header(), nil, nil, nil, k.body()))
+}
+
+func (k *Kiosk) body() fyne.CanvasObject {
+	switch k.screen {
+	case screenCatalog:
+		return newCatalogScreen(k).build()
+	case screenProcedure:
+		return newProcedureScreen(k, k.current).build()
+	case screenConsent:
+		return k.consentScreen()
+	case screenWizard:
+		return newWizardScreen(k).build()
+	case screenSending:
+		return k.sendingScreen()
+	case screenDone:
+		return k.doneScreen()
+	case screenTrack:
+		return newTrackScreen(k).build()
 	}
-	k.win.SetContent(container.NewBorder(k.header(), nil, nil, nil, body))
+	return k.homeScreen()
+}
+
+// goTo shows another screen.
+func (k *Kiosk) goTo(s screenID) {
+	k.screen = s
+	k.show()
+}
+
+// goHome ends the citizen's session: everything they entered leaves the
+// kiosk's memory and screen, and the next citizen starts fresh.
+func (k *Kiosk) goHome() {
+	k.query, k.current, k.journey, k.consent = "", nil, nil, time.Time{}
+	k.receipt, k.tracked, k.rejected = nil, nil, nil
+	k.goTo(screenHome)
 }
 
 func (k *Kiosk) setLang(l kiosk.Lang) {
@@ -148,10 +216,10 @@ func (k *Kiosk) setLang(l kiosk.Lang) {
 
 func (k *Kiosk) openProcedure(p *kiosk.Procedure) {
 	k.current = p
-	k.show()
+	k.goTo(screenProcedure)
 }
 
 func (k *Kiosk) backToCatalog() {
 	k.current = nil
-	k.show()
+	k.goTo(screenCatalog)
 }

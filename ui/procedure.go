@@ -40,7 +40,12 @@ func (s *procedureScreen) build() fyne.CanvasObject {
 		section(tr.T("procedure.code"), p.Code),
 	)
 	top := container.NewVBox(container.NewHBox(back), name)
-	return container.NewBorder(container.NewPadded(top), nil, nil, nil, container.NewVScroll(container.NewPadded(body)))
+	var bottom fyne.CanvasObject
+	if s.k.opts.Submitter != nil { // a kiosk that cannot file shows the facts only
+		bottom = container.NewPadded(&widget.Button{Text: tr.T("procedure.start"), Icon: theme.DocumentCreateIcon(),
+			Importance: widget.HighImportance, OnTapped: s.k.startDossier})
+	}
+	return container.NewBorder(container.NewPadded(top), bottom, nil, nil, container.NewVScroll(container.NewPadded(body)))
 }
 
 // documents lists the papers, one per line, saying which must be originals

@@ -12,9 +12,10 @@ import (
 	"github.com/motcua/kiosk/kiosk"
 )
 
-// newTestKiosk builds the interface over the embedded sample catalog in a
-// test window the size of a small kiosk screen.
-func newTestKiosk(t *testing.T, lang kiosk.Lang) (*Kiosk, fyne.Window) {
+// newHomeKiosk builds the interface over the embedded sample catalog in a
+// test window the size of a small kiosk screen; it starts on the home
+// screen.
+func newHomeKiosk(t *testing.T, opts Options) (*Kiosk, fyne.Window) {
 	t.Helper()
 	test.NewTempApp(t)
 	cat, err := kiosk.ParseCatalog(assets.SampleCatalog())
@@ -23,11 +24,28 @@ func newTestKiosk(t *testing.T, lang kiosk.Lang) (*Kiosk, fyne.Window) {
 	}
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1280, 800))
-	k, err := New(w, cat, Options{Lang: lang, Unit: "UBND xã Tân Phú"})
+	if opts.Unit == "" {
+		opts.Unit = "UBND xã Tân Phú"
+	}
+	k, err := New(w, cat, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return k, w
+}
+
+// newTestKiosk starts at home and taps "file a dossier": the catalog.
+func newTestKiosk(t *testing.T, lang kiosk.Lang) (*Kiosk, fyne.Window) {
+	t.Helper()
+	k, w := newHomeKiosk(t, Options{Lang: lang})
+	tapCardNamed(t, w, k.tr.T("home.submit"))
+	return k, w
+}
+
+// tapCardNamed taps the big choice with this title.
+func tapCardNamed(t *testing.T, w fyne.Window, name string) {
+	t.Helper()
+	test.Tap(findShown(t, w, "choice "+name, func(c *tapCard) bool { return c.name == name }).button)
 }
 
 // eachShown calls fn for every visible object in the window, depth first,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/motcua/kiosk/assets"
 	"github.com/motcua/kiosk/kiosk"
+	"github.com/motcua/kiosk/kiosk/central"
 	"github.com/motcua/kiosk/offline"
 	"github.com/motcua/kiosk/ui"
 )
@@ -22,8 +23,10 @@ type backend struct {
 	store   *offline.Store
 	catalog *kiosk.Catalog
 	unit    string
-	sender  offline.Sender // the central system; nil until the kiosk is enrolled
-	demo    *demo          // nil unless --demo
+	client  *central.Client // the central system; nil until the kiosk is enrolled
+	syncer  *offline.Syncer // nil without a central system
+	kiosk   *ui.Kiosk       // set by start, before the sync loop runs
+	demo    *demo           // nil unless --demo
 	log     zerolog.Logger
 
 	cancel context.CancelFunc
@@ -90,7 +93,13 @@ func (b *backend) connectDemo() error {
 	if err != nil {
 		return err
 	}
-	b.catalog, b.unit, b.sender = cat, enr.Unit.Name, client
+	b.catalog, b.unit, b.client = cat, enr.Unit.Name, client
+	b.syncer = offline.NewSyncer(b.store, client, offline.SyncOptions{
+		Version:   version,
+		Log:       b.log,
+		OnStatus:  func(st offline.Status) { fyne.Do(func() { b.kiosk.SetSyncStatus(uiStatus(st)) }) },
+		OnCatalog: func(cat *kiosk.Catalog) { fyne.Do(func() { b.kiosk.SetCatalog(cat) }) },
+	})
 	b.log.Info().Str("server", b.demo.url).Str("device", enr.DeviceID).Str("catalog", cat.Version).
 		Msg("demo: enrolled with the in-process reference server")
 	return nil
@@ -106,22 +115,28 @@ func (b *backend) start(k *ui.Kiosk) {
 		defer b.wg.Done()
 		b.store.RunMaintenance(ctx, time.Hour)
 	}()
-	if b.sender == nil {
+	if b.syncer == nil {
 		return
 	}
-	syncer := offline.NewSyncer(b.store, b.sender, offline.SyncOptions{
-		Version:   version,
-		Log:       b.log,
-		OnStatus:  func(st offline.Status) { fyne.Do(func() { k.SetSyncStatus(uiStatus(st)) }) },
-		OnCatalog: func(cat *kiosk.Catalog) { fyne.Do(func() { k.SetCatalog(cat) }) },
-	})
+	b.kiosk = k
 	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
-		if err := syncer.Run(ctx); err != nil && ctx.Err() == nil {
+		if err := b.syncer.Run(ctx); err != nil && ctx.Err() == nil {
 			b.log.Error().Err(err).Msg("sync loop stopped")
 		}
 	}()
+}
+
+// uiOptions gives the interface what it may use: filing and tracking only
+// when the kiosk knows a central system.
+func (b *backend) uiOptions(lang kiosk.Lang) ui.Options {
+	opts := ui.Options{Lang: lang, Unit: b.unit}
+	if b.client != nil {
+		opts.Submitter = outboxSubmitter{store: b.store, wake: b.syncer.Wake, poll: 100 * time.Millisecond}
+		opts.Tracker = clientTracker{client: b.client}
+	}
+	return opts
 }
 
 func uiStatus(st offline.Status) ui.SyncStatus {

@@ -19,7 +19,7 @@ import (
 	"time"
 )
 
-func TestE2EDemoWindowShowsCatalog(t *testing.T) {
+func TestE2EDemoWindowShowsHome(t *testing.T) {
 	bin := kioskBinary(t)
 	display := startXvfb(t)
 

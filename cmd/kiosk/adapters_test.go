@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/motcua/kiosk/kiosk"
+	"github.com/motcua/kiosk/offline"
+	"github.com/motcua/kiosk/ui"
+)
+
+// TestSubmitAndTrackAgainstTheReferenceServer files a khai sinh through
+// the outbox and the sync loop to the in-process reference server, as
+// the kiosk's "Gửi hồ sơ" does, then tracks it back.
+func TestSubmitAndTrackAgainstTheReferenceServer(t *testing.T) {
+	d, err := startDemo(zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.stop()
+	ctx := context.Background()
+	client, _, cat, err := connectDemo(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := offline.Open(t.TempDir(), offline.Options{Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	syncer := offline.NewSyncer(store, client, offline.SyncOptions{Log: zerolog.Nop()})
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- syncer.Run(runCtx) }()
+	defer func() { cancel(); <-done }()
+
+	p, _ := cat.Procedure("dang-ky-khai-sinh")
+	j := kiosk.NewJourney(p, nil, time.Now)
+	answers := map[string]string{
+		"child_name": "Trần Minh An", "child_dob": kiosk.FormatDate(time.Now().AddDate(0, 0, -7)), "child_sex": "nam",
+		"child_birthplace": "Bệnh viện Đa khoa tỉnh", "child_ethnicity": "kinh", "child_hometown": "Hà Nội",
+		"mother_name": "Nguyễn Thị Mai", "mother_id": "001190012345", "mother_dob": "05/09/1990",
+		"parents_married": "yes", "applicant_name": "Nguyễn Thị Mai", "applicant_id": "001190012345",
+		"applicant_relationship": "me", "applicant_phone": "0912345678",
+	}
+	for j.Current().Kind != kiosk.StepReview {
+		value := ""
+		if f := j.Current().Field; f != nil {
+			value = answers[f.ID]
+		}
+		if err := j.Submit(value); err != nil {
+			t.Fatalf("answering %v: %v", j.Current().Field.ID, err)
+		}
+	}
+	sub := outboxSubmitter{store: store, wake: syncer.Wake, poll: 20 * time.Millisecond}
+	waitCtx, stop := context.WithTimeout(ctx, 10*time.Second)
+	defer stop()
+	receipt, err := sub.Submit(waitCtx, ui.Submission{ProcedureID: p.ID, CatalogVersion: cat.Version,
+		Applicant: j.Applicant(), Answers: j.Answers(), ConsentAt: time.Now()})
+	if err != nil || !regexp.MustCompile(`^000\.00\.01\.H26-\d{6}-\d{4}$`).MatchString(receipt.Code) ||
+		!regexp.MustCompile(`^\d\d/\d\d/\d{4}$`).MatchString(receipt.DueDate) || receipt.TrackingURL == "" {
+		t.Fatalf("Submit() = %+v, %v; want a code, a dd/mm/yyyy due date and a tracking URL", receipt, err)
+	}
+
+	tracked, err := clientTracker{client: client}.Track(ctx, receipt.Code)
+	if err != nil || tracked.Code != receipt.Code || tracked.Status != "received" || len(tracked.Timeline) == 0 || tracked.ProcedureID != p.ID {
+		t.Errorf("Track(%s) = %+v, %v; want it received, with its timeline", receipt.Code, tracked, err)
+	}
+	if _, err := (clientTracker{client: client}).Track(ctx, "000.00.01.H26-000000-9999"); !errors.Is(err, ui.ErrUnknownDossier) {
+		t.Errorf("Track(an unknown code) = %v; want ui.ErrUnknownDossier", err)
+	}
+}
+
+func TestSubmitOfflineSaysItWillSend(t *testing.T) {
+	store, err := offline.Open(t.TempDir(), offline.Options{Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	woken := false
+	receipt, err := outboxSubmitter{store: store, wake: func() { woken = true }, poll: 10 * time.Millisecond}.Submit(ctx,
+		ui.Submission{ProcedureID: "dang-ky-khai-sinh", Answers: map[string]string{"child_name": "An"}, ConsentAt: time.Now()})
+	items, _ := store.Outbox()
+	if err != nil || receipt.Code != "" || !woken || len(items) != 1 || items[0].State != offline.Queued {
+		t.Errorf("Submit() with no central system = %+v, %v (woken %v, outbox %+v); want an empty receipt and the dossier queued", receipt, err, woken, items)
+	}
+}

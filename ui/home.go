@@ -1,0 +1,66 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// homeScreen offers the big choices, each an icon and plain words. Practice
+// and help come with their own features; until then they are not shown.
+func (k *Kiosk) homeScreen() fyne.CanvasObject {
+	tr := k.tr
+	welcome := widget.NewLabelWithStyle(tr.T("home.welcome"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	welcome.SizeName = theme.SizeNameHeadingText
+	welcome.Wrapping = fyne.TextWrapWord
+	choices := []fyne.CanvasObject{
+		bigChoice(theme.DocumentCreateIcon(), tr.T("home.submit"), tr.T("home.submit.hint"), func() { k.goTo(screenCatalog) }),
+	}
+	if k.opts.Tracker != nil {
+		choices = append(choices, bigChoice(theme.SearchIcon(), tr.T("home.track"), tr.T("home.track.hint"), func() { k.goTo(screenTrack) }))
+	}
+	top := []fyne.CanvasObject{welcome}
+	if k.notice != "" {
+		n := widget.NewLabel(k.notice)
+		n.Wrapping = fyne.TextWrapWord
+		n.Alignment = fyne.TextAlignCenter
+		top = append(top, n)
+		k.notice = "" // said once
+	}
+	return container.NewPadded(container.NewVBox(append(top, container.NewGridWithColumns(len(choices), choices...))...))
+}
+
+// bigChoice is a large card-like button: an icon, a title and a hint.
+func bigChoice(icon fyne.Resource, title, hint string, tapped func()) fyne.CanvasObject {
+	img := widget.NewIcon(icon)
+	iconBox := container.NewGridWrap(fyne.NewSquareSize(96), img)
+	t := widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	t.SizeName = theme.SizeNameHeadingText
+	h := widget.NewLabel(hint)
+	h.Alignment, h.Wrapping = fyne.TextAlignCenter, fyne.TextWrapWord
+	content := container.NewVBox(container.NewCenter(iconBox), t, h)
+	return newTapCard(title, content, tapped)
+}
+
+// tapCard is a whole-area touch target: a button under the content takes
+// the tap, so the citizen may press anywhere on it. name says what it is,
+// for tests and for logs of what was tapped.
+type tapCard struct {
+	widget.BaseWidget
+	name    string
+	button  *widget.Button
+	content fyne.CanvasObject
+}
+
+var _ fyne.Widget = (*tapCard)(nil)
+
+func newTapCard(name string, content fyne.CanvasObject, tapped func()) *tapCard {
+	c := &tapCard{name: name, button: &widget.Button{OnTapped: tapped}, content: content}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *tapCard) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewStack(c.button, container.NewPadded(c.content)))
+}

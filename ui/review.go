@@ -1,0 +1,111 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/motcua/kiosk/kiosk"
+)
+
+// review is the "check your answers" page: every answer with a change
+// button, the problems the whole-form checks found, and the submit button.
+func (s *wizardScreen) review() fyne.CanvasObject {
+	tr := s.k.tr
+	title := widget.NewLabelWithStyle(tr.T("review.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	rows := []fyne.CanvasObject{title}
+	for field, msg := range s.k.rejected {
+		l := widget.NewLabel(tr.T("review.rejected", "field", field, "message", msg))
+		l.Importance, l.Wrapping = widget.DangerImportance, fyne.TextWrapWord
+		rows = append(rows, l)
+	}
+	for _, it := range s.j.Review() {
+		if it.Field.Kind == kiosk.KindAttachment {
+			continue
+		}
+		rows = append(rows, s.reviewRow(it))
+	}
+	send := &widget.Button{Text: tr.T("review.submit"), Icon: theme.MailSendIcon(), Importance: widget.HighImportance, OnTapped: s.onSend}
+	bottom := container.NewVBox(s.problem, send)
+	return container.NewBorder(nil, container.NewPadded(bottom), nil, nil, container.NewVScroll(container.NewPadded(container.NewVBox(rows...))))
+}
+
+func (s *wizardScreen) reviewRow(it kiosk.ReviewItem) fyne.CanvasObject {
+	tr, lang := s.k.tr, s.k.tr.lang
+	label := widget.NewLabelWithStyle(it.Field.Label.In(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	label.Wrapping = fyne.TextWrapWord
+	value := widget.NewLabel(s.display(it))
+	value.Wrapping = fyne.TextWrapWord
+	parts := []fyne.CanvasObject{label, value}
+	if !it.Problem.IsZero() {
+		p := widget.NewLabel(it.Problem.In(lang))
+		p.Importance, p.Wrapping = widget.DangerImportance, fyne.TextWrapWord
+		parts = append(parts, p)
+	}
+	var change fyne.CanvasObject = widget.NewLabel("")
+	if it.Source == "" {
+		id := it.Field.ID
+		change = &widget.Button{Text: tr.T("review.change"), OnTapped: func() {
+			s.j.Change(id)
+			s.k.show()
+		}}
+	}
+	return container.NewBorder(nil, widget.NewSeparator(), nil, change, container.NewVBox(parts...))
+}
+
+// display is an answer as the citizen should read it back: an option's
+// label rather than its value, "Có/Không", "(chưa trả lời)" for none.
+func (s *wizardScreen) display(it kiosk.ReviewItem) string {
+	tr, lang := s.k.tr, s.k.tr.lang
+	v := it.Value
+	switch {
+	case v == "":
+		return tr.T("review.empty")
+	case it.Field.Kind == kiosk.KindYesNo && v == "yes":
+		v = tr.T("wizard.yes")
+	case it.Field.Kind == kiosk.KindYesNo:
+		v = tr.T("wizard.no")
+	case it.Field.Kind == kiosk.KindSelect:
+		for _, o := range it.Field.Options {
+			if o.Value == v {
+				v = o.Label.In(lang)
+			}
+		}
+	}
+	if it.Source != "" {
+		v += " — " + tr.T("review.from."+it.Source)
+	}
+	return v
+}
+
+// submitWait is how long the kiosk waits for the central system's answer
+// before telling the citizen the dossier is saved and will be sent.
+const submitWait = 8 * time.Second
+
+func (s *wizardScreen) onSend() {
+	if !s.j.Ready() {
+		s.problem.SetText(s.k.tr.T("review.fix"))
+		s.problem.Show()
+		return
+	}
+	k := s.k
+	sub := Submission{
+		ProcedureID:    s.j.Procedure().ID,
+		CatalogVersion: k.catalog.Version,
+		Applicant:      s.j.Applicant(),
+		Answers:        s.j.Answers(),
+		ConsentAt:      k.consent,
+	}
+	k.goTo(screenSending)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), submitWait)
+		defer cancel()
+		receipt, err := k.opts.Submitter.Submit(ctx, sub)
+		fyne.Do(func() { k.submitted(receipt, err) })
+	}()
+}
