@@ -250,3 +250,21 @@ func (j *Journey) Applicant() Applicant {
 	}
 	return a
 }
+
+// Resume puts a journey rebuilt from a saved draft on its first question
+// still to answer (required and empty, or refused by the checks), or on
+// the check page when there is none: the citizen carries on where they
+// stopped rather than paging through what they already said.
+func (j *Journey) Resume() {
+	_, problems := ValidateForm(j.proc.Form, j.answers, j.now())
+	for i, s := range j.steps {
+		if s.Kind != StepField || j.isLocked(s) {
+			continue
+		}
+		if _, bad := problems[s.Field.ID]; bad {
+			j.at = i
+			return
+		}
+	}
+	j.at = len(j.steps) - 1
+}

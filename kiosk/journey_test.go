@@ -134,3 +134,25 @@ func TestJourneyPrefillSkipsAndLocksFields(t *testing.T) {
 		}
 	}
 }
+
+func TestJourneyResumeStartsAtTheFirstQuestionLeft(t *testing.T) {
+	j := birthJourney(t)
+	half := map[string]string{}
+	for k, v := range birthAnswers {
+		if k != "mother_id" && k != "applicant_phone" {
+			half[k] = v
+		}
+	}
+	p := j.Procedure()
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	resumed := kiosk.NewJourney(p, half, func() time.Time { return now })
+	resumed.Resume()
+	if f := resumed.Current().Field; f == nil || f.ID != "mother_id" {
+		t.Errorf("Resume() with mother_id missing is on %+v; want mother_id", resumed.Current())
+	}
+	complete := kiosk.NewJourney(p, birthAnswers, func() time.Time { return now })
+	complete.Resume()
+	if complete.Current().Kind != kiosk.StepReview {
+		t.Errorf("Resume() of a complete draft is on %+v; want the check page", complete.Current())
+	}
+}
