@@ -9,6 +9,7 @@ import (
 
 // Submission is a finished form, handed to the Submitter.
 type Submission struct {
+	DraftID        string // the saved draft it replaces, "" if none
 	ProcedureID    string
 	CatalogVersion string
 	Applicant      kiosk.Applicant
@@ -49,3 +50,42 @@ type TrackStep struct {
 type Tracker interface {
 	Track(ctx context.Context, code string) (TrackedDossier, error)
 }
+
+// DraftState is the citizen's form as it is saved while they go.
+type DraftState struct {
+	ID, ProcedureID, CatalogVersion string
+	Answers                         map[string]string
+	ConsentAt                       time.Time
+	// BirthDate is the applicant's (dd/mm/yyyy) when the form asks it: a
+	// draft resumes with its code plus this date, so without it there is
+	// no resume code to show.
+	BirthDate string
+}
+
+// Drafts keeps the form saved as the citizen goes — within 300 ms, off the
+// UI goroutine — and finds a saved one again. Save sets d.ID on first use;
+// the kiosk hears how each save went through Kiosk.SetSaved.
+type Drafts interface {
+	Save(d *DraftState)
+	Resume(code, birthDate string) (DraftState, error)
+}
+
+// ResumeError says why a draft could not be resumed, so the screen can
+// say what to do.
+type ResumeError struct {
+	Kind      ResumeRefusal
+	Until     time.Time // for ResumeLocked
+	TriesLeft int       // for ResumeWrongDate
+}
+
+func (e *ResumeError) Error() string { return "resume refused: " + string(e.Kind) }
+
+// ResumeRefusal is the kind of a ResumeError.
+type ResumeRefusal string
+
+const (
+	ResumeBadCode   ResumeRefusal = "bad_code"   // not the shape of a resume code
+	ResumeUnknown   ResumeRefusal = "unknown"    // no draft has it (or it expired)
+	ResumeLocked    ResumeRefusal = "locked"     // too many wrong dates: wait
+	ResumeWrongDate ResumeRefusal = "wrong_date" // the date of birth does not match
+)

@@ -17,6 +17,9 @@ func (k *Kiosk) homeScreen() fyne.CanvasObject {
 	choices := []fyne.CanvasObject{
 		bigChoice(theme.DocumentCreateIcon(), tr.T("home.submit"), tr.T("home.submit.hint"), func() { k.goTo(screenCatalog) }),
 	}
+	if k.opts.Drafts != nil {
+		choices = append(choices, bigChoice(theme.HistoryIcon(), tr.T("home.resume"), tr.T("home.resume.hint"), func() { k.goTo(screenResume) }))
+	}
 	if k.opts.Tracker != nil {
 		choices = append(choices, bigChoice(theme.SearchIcon(), tr.T("home.track"), tr.T("home.track.hint"), func() { k.goTo(screenTrack) }))
 	}

@@ -24,6 +24,8 @@ type Options struct {
 	// kiosk without them offers neither.
 	Submitter Submitter
 	Tracker   Tracker
+	// Drafts saves forms as citizens go and resumes them; nil: no saving.
+	Drafts Drafts
 	// Now is the clock of validation and consent; nil means time.Now.
 	Now func() time.Time
 }
@@ -40,6 +42,7 @@ const (
 	screenSending
 	screenDone
 	screenTrack
+	screenResume
 )
 
 // Kiosk is the whole interface in one window. It owns what the citizen has
@@ -62,13 +65,55 @@ type Kiosk struct {
 	consent  time.Time         // when the citizen consented, for the dossier
 	receipt  *Receipt          // the last submission's result, on the done screen
 	rejected map[string]string // the central system's messages on a refused dossier
-	tracked  *TrackedDossier   // the last tracking result
+
+	draft      *DraftState     // the form as last handed to Drafts
+	resumeCode string          // shown on the form once the draft is saved
+	savedLabel *widget.Label   // "Đã lưu" on the wizard, updated in place
+	tracked    *TrackedDossier // the last tracking result
 
 	sync      *SyncStatus   // nil until the sync loop reports
 	syncLabel *widget.Label // in the header, updated in place
 
 	saveFailed bool          // the last autosave failed; it is being retried
 	saveBanner *widget.Label // under the header while saveFailed
+}
+
+// SetSaved reports an autosave: on success the wizard says "Đã lưu" and
+// shows the resume code (if the draft has one); on failure the notice on
+// every screen says the kiosk keeps trying. Call it on the UI goroutine.
+func (k *Kiosk) SetSaved(resumeCode string, err error) {
+	k.SetSaveFailed(err != nil)
+	if err != nil || k.draft == nil {
+		return
+	}
+	k.resumeCode = resumeCode
+	if k.savedLabel != nil {
+		k.savedLabel.SetText(k.savedText())
+	}
+}
+
+func (k *Kiosk) savedText() string {
+	if k.draft == nil || k.draft.ID == "" {
+		return ""
+	}
+	if k.resumeCode == "" {
+		return k.tr.T("wizard.saved")
+	}
+	return k.tr.T("wizard.saved.code", "code", k.resumeCode)
+}
+
+// saveDraft hands the form, as it is now, to Drafts.
+func (k *Kiosk) saveDraft() {
+	if k.opts.Drafts == nil || k.journey == nil {
+		return
+	}
+	if k.draft == nil {
+		k.draft = &DraftState{}
+	}
+	d := k.draft
+	d.ProcedureID, d.CatalogVersion = k.journey.Procedure().ID, k.catalog.Version
+	d.Answers, d.ConsentAt, d.BirthDate = k.journey.Answers(), k.consent, k.journey.Applicant().BirthDate
+	k.opts.Drafts.Save(d)
 }
 
 // SetSaveFailed shows or hides, on every screen, the notice that the
@@ -191,6 +236,8 @@ func (k *Kiosk) body() fyne.CanvasObject {
 		return k.doneScreen()
 	case screenTrack:
 		return newTrackScreen(k).build()
+	case screenResume:
+		return newResumeScreen(k).build()
 	}
 	return k.homeScreen()
 }
@@ -206,6 +253,7 @@ func (k *Kiosk) goTo(s screenID) {
 func (k *Kiosk) goHome() {
 	k.query, k.current, k.journey, k.consent = "", nil, nil, time.Time{}
 	k.receipt, k.tracked, k.rejected = nil, nil, nil
+	k.draft, k.resumeCode = nil, ""
 	k.goTo(screenHome)
 }
 

@@ -94,7 +94,12 @@ func (s *wizardScreen) onSend() {
 		return
 	}
 	k := s.k
+	var draftID string
+	if k.draft != nil {
+		draftID = k.draft.ID
+	}
 	sub := Submission{
+		DraftID:        draftID,
 		ProcedureID:    s.j.Procedure().ID,
 		CatalogVersion: k.catalog.Version,
 		Applicant:      s.j.Applicant(),

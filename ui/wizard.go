@@ -26,7 +26,9 @@ func (s *wizardScreen) build() fyne.CanvasObject {
 	n, total := s.j.Progress()
 	back := &widget.Button{Text: tr.T("procedure.back"), Icon: theme.NavigateBackIcon(), OnTapped: s.onBack}
 	progress := widget.NewLabelWithStyle(tr.T("wizard.progress", "n", n, "total", total), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-	top := container.NewBorder(nil, nil, back, progress, widget.NewLabel(s.j.Procedure().Name.In(tr.lang)))
+	s.k.savedLabel = widget.NewLabel(s.k.savedText())
+	name := widget.NewLabel(s.j.Procedure().Name.In(tr.lang))
+	top := container.NewBorder(nil, nil, back, container.NewHBox(s.k.savedLabel, progress), name)
 	s.problem = widget.NewLabel("")
 	s.problem.Importance = widget.DangerImportance
 	s.problem.Wrapping = fyne.TextWrapWord
@@ -60,6 +62,7 @@ func (s *wizardScreen) submit(value string) {
 		s.showProblem(err)
 		return
 	}
+	s.k.saveDraft()
 	s.k.show()
 }
 

@@ -16,12 +16,20 @@ import (
 // waits a little for the central system's answer.
 type outboxSubmitter struct {
 	store *offline.Store
+	saver *offline.Autosaver // nil when forms are not saved as they go
 	wake  func()
 	poll  time.Duration
 }
 
 func (o outboxSubmitter) Submit(ctx context.Context, s ui.Submission) (ui.Receipt, error) {
+	if o.saver != nil {
+		// A save landing after Submit would bring the draft back from the
+		// outbox: settle the saver first, then let the outbox take it.
+		_ = o.saver.Flush()
+		o.saver.Discard()
+	}
 	item, err := o.store.Submit(&offline.Draft{
+		ID:             s.DraftID,
 		ProcedureID:    s.ProcedureID,
 		CatalogVersion: s.CatalogVersion,
 		Applicant:      central.Applicant{FullName: s.Applicant.FullName, PersonalID: s.Applicant.PersonalID, Phone: s.Applicant.Phone, Email: s.Applicant.Email},
@@ -97,4 +105,67 @@ func (c clientTracker) Track(ctx context.Context, code string) (ui.TrackedDossie
 		out.Timeline = append(out.Timeline, ui.TrackStep{Status: e.Status, At: e.At})
 	}
 	return out, nil
+}
+
+// drafts saves the citizen's form through the offline Autosaver and
+// resumes saved ones from the store.
+type drafts struct {
+	store  *offline.Store
+	saver  *offline.Autosaver
+	saving func(id string) // tells which draft the next save results are for
+}
+
+func (d drafts) Save(st *ui.DraftState) {
+	od := &offline.Draft{ID: st.ID, ProcedureID: st.ProcedureID, CatalogVersion: st.CatalogVersion,
+		Answers: st.Answers, ConsentAt: st.ConsentAt, BirthDate: st.BirthDate}
+	if od.ID == "" {
+		od.ID = offline.NewDraft(st.ProcedureID, st.CatalogVersion).ID
+	}
+	st.ID = od.ID
+	d.saving(od.ID)
+	d.saver.Changed(od)
+}
+
+func (d drafts) Resume(code, birthDate string) (ui.DraftState, error) {
+	od, err := d.store.ResumeDraft(code, birthDate)
+	if err != nil {
+		return ui.DraftState{}, resumeError(err)
+	}
+	return ui.DraftState{ID: od.ID, ProcedureID: od.ProcedureID, CatalogVersion: od.CatalogVersion,
+		Answers: od.Answers, ConsentAt: od.ConsentAt, BirthDate: od.BirthDate}, nil
+}
+
+// resumeError turns the store's refusals into the screen's.
+func resumeError(err error) error {
+	var locked *offline.LockedError
+	var wrong *offline.WrongBirthDateError
+	var inv *kiosk.Invalid
+	switch {
+	case errors.As(err, &inv):
+		return err // an unreadable date: its message says how to write it
+	case errors.As(err, &locked):
+		return &ui.ResumeError{Kind: ui.ResumeLocked, Until: locked.Until}
+	case errors.As(err, &wrong):
+		return &ui.ResumeError{Kind: ui.ResumeWrongDate, TriesLeft: wrong.TriesLeft}
+	case errors.Is(err, offline.ErrResumeCodeInvalid):
+		return &ui.ResumeError{Kind: ui.ResumeBadCode}
+	case errors.Is(err, offline.ErrResumeNotFound), errors.Is(err, offline.ErrNotFound), errors.Is(err, offline.ErrResumeNoBirthDate):
+		return &ui.ResumeError{Kind: ui.ResumeUnknown}
+	}
+	return err
+}
+
+// resumeCodeOf returns the formatted resume code of a saved draft, or ""
+// when it has none that works (no applicant birth date).
+func resumeCodeOf(store *offline.Store, id string) string {
+	infos, err := store.ListDrafts()
+	if err != nil {
+		return ""
+	}
+	for _, in := range infos {
+		if in.ID == id && in.Resumable {
+			return offline.FormatResumeCode(in.ResumeCode)
+		}
+	}
+	return ""
 }

@@ -92,3 +92,54 @@ func TestSubmitOfflineSaysItWillSend(t *testing.T) {
 		t.Errorf("Submit() with no central system = %+v, %v (woken %v, outbox %+v); want an empty receipt and the dossier queued", receipt, err, woken, items)
 	}
 }
+
+// TestDraftsSaveResumeAndLeaveWithSubmit: a form saved as the citizen
+// goes resumes with its code and birth date, and submitting moves it out
+// of the drafts into the outbox.
+func TestDraftsSaveResumeAndLeaveWithSubmit(t *testing.T) {
+	store, err := offline.Open(t.TempDir(), offline.Options{Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	saved := make(chan error, 10)
+	saver := offline.NewAutosaver(store, 0, func(err error) { saved <- err })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { saver.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	var lastID string
+	d := drafts{store: store, saver: saver, saving: func(id string) { lastID = id }}
+	st := &ui.DraftState{ProcedureID: "xac-nhan-tinh-trang-hon-nhan", CatalogVersion: "v1",
+		Answers: map[string]string{"applicant_name": "Nguyễn Văn An"}, ConsentAt: time.Now(), BirthDate: "15/03/1985"}
+	d.Save(st)
+	if err := <-saved; err != nil || st.ID == "" || lastID != st.ID {
+		t.Fatalf("Save: %v, id %q (told %q); want a saved draft with an id", err, st.ID, lastID)
+	}
+	code := resumeCodeOf(store, st.ID)
+	if len(code) != 9 { // ACEF-HKMN
+		t.Fatalf("resumeCodeOf = %q; want a formatted 8-character code", code)
+	}
+	got, err := d.Resume(code, "15/03/1985")
+	if err != nil || got.ID != st.ID || got.Answers["applicant_name"] != "Nguyễn Văn An" {
+		t.Errorf("Resume(%s) = %+v, %v; want the saved draft", code, got, err)
+	}
+	var re *ui.ResumeError
+	if _, err := d.Resume(code, "16/03/1985"); !errors.As(err, &re) || re.Kind != ui.ResumeWrongDate || re.TriesLeft != 4 {
+		t.Errorf("Resume with a wrong date = %v; want ResumeWrongDate with 4 tries left", err)
+	}
+	if _, err := d.Resume("ZZZZ-ZZZZ", "15/03/1985"); !errors.As(err, &re) || re.Kind != ui.ResumeBadCode {
+		t.Errorf("Resume(a code with letters never used) = %v; want ResumeBadCode", err)
+	}
+
+	sub := outboxSubmitter{store: store, saver: saver, wake: func() {}, poll: 10 * time.Millisecond}
+	short, stop := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer stop()
+	if _, err := sub.Submit(short, ui.Submission{DraftID: st.ID, ProcedureID: st.ProcedureID, Answers: st.Answers, ConsentAt: st.ConsentAt}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.LoadDraft(st.ID); !errors.Is(err, offline.ErrNotFound) {
+		t.Errorf("after submitting, LoadDraft = %v; want the draft gone into the outbox", err)
+	}
+}

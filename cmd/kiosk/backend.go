@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -25,8 +26,10 @@ type backend struct {
 	unit    string
 	client  *central.Client // the central system; nil until the kiosk is enrolled
 	syncer  *offline.Syncer // nil without a central system
-	kiosk   *ui.Kiosk       // set by start, before the sync loop runs
-	demo    *demo           // nil unless --demo
+	saver   *offline.Autosaver
+	savedID atomic.Value // string: the draft the last autosave was for
+	kiosk   *ui.Kiosk    // set by start, before the sync loop runs
+	demo    *demo        // nil unless --demo
 	log     zerolog.Logger
 
 	cancel context.CancelFunc
@@ -61,6 +64,7 @@ func openBackend(cfg config, log zerolog.Logger) (*backend, error) {
 		return nil, err
 	}
 	b.store = store
+	b.saver = offline.NewAutosaver(store, 0, b.onSaved)
 	if err := b.loadCatalog(); err != nil {
 		b.close()
 		return nil, err
@@ -110,15 +114,19 @@ func (b *backend) connectDemo() error {
 func (b *backend) start(k *ui.Kiosk) {
 	ctx, cancel := context.WithCancel(context.Background())
 	b.cancel = cancel
-	b.wg.Add(1)
+	b.kiosk = k
+	b.wg.Add(2)
 	go func() {
 		defer b.wg.Done()
 		b.store.RunMaintenance(ctx, time.Hour)
 	}()
+	go func() {
+		defer b.wg.Done()
+		b.saver.Run(ctx)
+	}()
 	if b.syncer == nil {
 		return
 	}
-	b.kiosk = k
 	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
@@ -133,10 +141,21 @@ func (b *backend) start(k *ui.Kiosk) {
 func (b *backend) uiOptions(lang kiosk.Lang) ui.Options {
 	opts := ui.Options{Lang: lang, Unit: b.unit}
 	if b.client != nil {
-		opts.Submitter = outboxSubmitter{store: b.store, wake: b.syncer.Wake, poll: 100 * time.Millisecond}
+		opts.Submitter = outboxSubmitter{store: b.store, saver: b.saver, wake: b.syncer.Wake, poll: 100 * time.Millisecond}
 		opts.Tracker = clientTracker{client: b.client}
+		opts.Drafts = drafts{store: b.store, saver: b.saver, saving: func(id string) { b.savedID.Store(id) }}
 	}
 	return opts
+}
+
+// onSaved hands an autosave's result to the screen, with the draft's
+// resume code once it has one. It runs on the autosaver's goroutine.
+func (b *backend) onSaved(err error) {
+	code := ""
+	if id, _ := b.savedID.Load().(string); err == nil && id != "" {
+		code = resumeCodeOf(b.store, id)
+	}
+	fyne.Do(func() { b.kiosk.SetSaved(code, err) })
 }
 
 func uiStatus(st offline.Status) ui.SyncStatus {

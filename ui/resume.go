@@ -1,0 +1,90 @@
+package ui
+
+import (
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/motcua/kiosk/kiosk"
+)
+
+// resumeScreen continues a saved dossier: its resume code plus the
+// applicant's date of birth, which proves it is theirs.
+type resumeScreen struct {
+	k         *Kiosk
+	code, dob *widget.Entry
+	problem   *widget.Label
+}
+
+func newResumeScreen(k *Kiosk) *resumeScreen { return &resumeScreen{k: k} }
+
+func (s *resumeScreen) build() fyne.CanvasObject {
+	tr := s.k.tr
+	title := widget.NewLabelWithStyle(tr.T("resume.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	home := &widget.Button{Text: tr.T("done.home"), Icon: theme.HomeIcon(), OnTapped: s.k.goHome}
+	s.code = widget.NewEntry()
+	s.code.SetPlaceHolder(tr.T("resume.code.placeholder"))
+	s.dob = widget.NewEntry()
+	s.dob.SetPlaceHolder(tr.T("wizard.placeholder.date"))
+	s.problem = widget.NewLabel("")
+	s.problem.Importance, s.problem.Wrapping = widget.DangerImportance, fyne.TextWrapWord
+	s.problem.Hide()
+	next := &widget.Button{Text: tr.T("wizard.next"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance, OnTapped: s.onResume}
+	form := container.NewVBox(container.NewHBox(home), title,
+		widget.NewLabel(tr.T("resume.code")), s.code,
+		widget.NewLabel(tr.T("resume.dob")), s.dob,
+		s.problem, next)
+	return container.NewVScroll(container.NewPadded(form))
+}
+
+// onResume asks Drafts off the UI goroutine: it reads the disk.
+func (s *resumeScreen) onResume() {
+	code, dob, k := s.code.Text, s.dob.Text, s.k
+	go func() {
+		d, err := k.opts.Drafts.Resume(code, dob)
+		fyne.Do(func() { s.resumed(d, err) })
+	}()
+}
+
+func (s *resumeScreen) resumed(d DraftState, err error) {
+	k := s.k
+	if err != nil {
+		s.problem.SetText(s.refusal(err))
+		s.problem.Show()
+		return
+	}
+	p, ok := k.catalog.Procedure(d.ProcedureID)
+	if !ok {
+		s.problem.SetText(k.tr.T("resume.gone"))
+		s.problem.Show()
+		return
+	}
+	k.current, k.consent, k.draft = p, d.ConsentAt, &d
+	k.journey = kiosk.NewJourney(p, d.Answers, k.opts.Now)
+	k.journey.Resume()
+	k.goTo(screenWizard)
+}
+
+// refusal says what went wrong and what to do, in plain words.
+func (s *resumeScreen) refusal(err error) string {
+	tr := s.k.tr
+	var re *ResumeError
+	var inv *kiosk.Invalid
+	switch {
+	case errors.As(err, &inv):
+		return inv.Message.In(tr.lang)
+	case !errors.As(err, &re):
+		return tr.T("resume.failed")
+	case re.Kind == ResumeLocked:
+		return tr.T("resume.locked", "time", re.Until.Format("15:04"))
+	case re.Kind == ResumeWrongDate:
+		return tr.T("resume.wrongdate", "tries", re.TriesLeft)
+	case re.Kind == ResumeBadCode:
+		return tr.T("resume.badcode")
+	}
+	return tr.T("resume.unknown")
+}
