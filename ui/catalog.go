@@ -57,6 +57,7 @@ func (s *catalogScreen) build() fyne.CanvasObject {
 }
 
 func (s *catalogScreen) onSearch(q string) {
+	s.k.activity()
 	s.k.query = q
 	s.refresh()
 }

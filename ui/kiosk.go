@@ -26,8 +26,15 @@ type Options struct {
 	Tracker   Tracker
 	// Drafts saves forms as citizens go and resumes them; nil: no saving.
 	Drafts Drafts
-	// Now is the clock of validation and consent; nil means time.Now.
+	// Now is the clock of validation, consent and idleness; nil: time.Now.
 	Now func() time.Time
+	// IdleTimeout is how long without a touch before the kiosk warns
+	// (0: never), and IdleWarning how long the warning counts down
+	// before the session ends (default DefaultIdleWarning).
+	IdleTimeout, IdleWarning time.Duration
+	// IdleTicker starts the once-a-second idle check; tests leave it off
+	// and call the check with a moved clock.
+	IdleTicker bool
 }
 
 // screenID is which screen the kiosk shows.
@@ -66,10 +73,14 @@ type Kiosk struct {
 	receipt  *Receipt          // the last submission's result, on the done screen
 	rejected map[string]string // the central system's messages on a refused dossier
 
-	draft      *DraftState     // the form as last handed to Drafts
-	resumeCode string          // shown on the form once the draft is saved
-	savedLabel *widget.Label   // "Đã lưu" on the wizard, updated in place
-	tracked    *TrackedDossier // the last tracking result
+	draft      *DraftState   // the form as last handed to Drafts
+	resumeCode string        // shown on the form once the draft is saved
+	savedLabel *widget.Label // "Đã lưu" on the wizard, updated in place
+
+	lastActivity time.Time
+	idleWarn     *widget.PopUp // the "are you still there?" countdown
+	idleCount    *widget.Label
+	tracked      *TrackedDossier // the last tracking result
 
 	sync      *SyncStatus   // nil until the sync loop reports
 	syncLabel *widget.Label // in the header, updated in place
@@ -206,8 +217,14 @@ func New(win fyne.Window, cat *kiosk.Catalog, opts Options) (*Kiosk, error) {
 		unit:    opts.Unit,
 		opts:    opts,
 	}
+	if opts.IdleTimeout > 0 && opts.IdleWarning <= 0 {
+		k.opts.IdleWarning = DefaultIdleWarning
+	}
 	win.SetTitle(tr.T("app.title"))
 	k.show()
+	if opts.IdleTicker {
+		k.startIdleTicker()
+	}
 	return k, nil
 }
 
@@ -215,8 +232,10 @@ func New(win fyne.Window, cat *kiosk.Catalog, opts Options) (*Kiosk, error) {
 // the app before New.
 func Theme() fyne.Theme { return newCounterTheme() }
 
-// show rebuilds the current screen in the current language.
+// show rebuilds the current screen in the current language. Every new
+// screen is the citizen's doing, so it counts as activity.
 func (k *Kiosk) show() {
+	k.activity()
 	k.win.SetContent(container.NewBorder(k.header(), nil, nil, nil, k.body()))
 }
 

@@ -28,7 +28,9 @@ func (s *resumeScreen) build() fyne.CanvasObject {
 	home := &widget.Button{Text: tr.T("done.home"), Icon: theme.HomeIcon(), OnTapped: s.k.goHome}
 	s.code = widget.NewEntry()
 	s.code.SetPlaceHolder(tr.T("resume.code.placeholder"))
+	s.code.OnChanged = func(string) { s.k.activity() }
 	s.dob = widget.NewEntry()
+	s.dob.OnChanged = s.code.OnChanged
 	s.dob.SetPlaceHolder(tr.T("wizard.placeholder.date"))
 	s.problem = widget.NewLabel("")
 	s.problem.Importance, s.problem.Wrapping = widget.DangerImportance, fyne.TextWrapWord

@@ -50,7 +50,16 @@ func tapCardNamed(t *testing.T, w fyne.Window, name string) {
 
 // eachShown calls fn for every visible object in the window, depth first,
 // in screen order, looking inside containers and widgets alike.
-func eachShown(w fyne.Window, fn func(fyne.CanvasObject)) {
+func eachShown(w fyne.Window, fn func(fyne.CanvasObject)) { eachIn(w.Content(), fn) }
+
+// eachInOverlays does the same for the window's pop-ups.
+func eachInOverlays(w fyne.Window, fn func(fyne.CanvasObject)) {
+	for _, o := range w.Canvas().Overlays().List() {
+		eachIn(o, fn)
+	}
+}
+
+func eachIn(root fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
 		if o == nil || !o.Visible() {
@@ -71,14 +80,23 @@ func eachShown(w fyne.Window, fn func(fyne.CanvasObject)) {
 			}
 		}
 	}
-	walk(w.Content())
+	walk(root)
 }
 
 // shownTexts lists, in order, the text of every visible label, button and
 // entry in the window: what a citizen can read on the screen.
 func shownTexts(w fyne.Window) []string {
+	return texts(func(fn func(fyne.CanvasObject)) { eachShown(w, fn) })
+}
+
+// overlayTexts is shownTexts for the window's pop-ups.
+func overlayTexts(w fyne.Window) []string {
+	return texts(func(fn func(fyne.CanvasObject)) { eachInOverlays(w, fn) })
+}
+
+func texts(each func(func(fyne.CanvasObject))) []string {
 	var out []string
-	eachShown(w, func(o fyne.CanvasObject) {
+	each(func(o fyne.CanvasObject) {
 		switch v := o.(type) {
 		case *widget.Label:
 			out = append(out, v.Text)

@@ -111,6 +111,7 @@ func (s *wizardScreen) input(f *kiosk.Field) fyne.CanvasObject {
 	entry.SetText(s.j.Answer(f.ID))
 	entry.SetPlaceHolder(placeholder(tr, f.Kind))
 	entry.OnSubmitted = s.submit
+	entry.OnChanged = func(string) { s.k.activity() }
 	next := &widget.Button{Text: tr.T("wizard.next"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance,
 		OnTapped: func() { s.submit(entry.Text) }}
 	return container.NewVBox(entry, next)

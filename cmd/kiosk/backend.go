@@ -138,8 +138,8 @@ func (b *backend) start(k *ui.Kiosk) {
 
 // uiOptions gives the interface what it may use: filing and tracking only
 // when the kiosk knows a central system.
-func (b *backend) uiOptions(lang kiosk.Lang) ui.Options {
-	opts := ui.Options{Lang: lang, Unit: b.unit}
+func (b *backend) uiOptions(cfg config) ui.Options {
+	opts := ui.Options{Lang: cfg.lang, Unit: b.unit, IdleTimeout: cfg.idle, IdleTicker: cfg.idle > 0}
 	if b.client != nil {
 		opts.Submitter = outboxSubmitter{store: b.store, saver: b.saver, wake: b.syncer.Wake, poll: 100 * time.Millisecond}
 		opts.Tracker = clientTracker{client: b.client}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/motcua/kiosk/kiosk"
 	"github.com/motcua/kiosk/kiosk/logging"
@@ -18,6 +19,7 @@ type config struct {
 	lang       kiosk.Lang
 	unit       string
 	fullScreen bool
+	idle       time.Duration
 	logLevel   string
 	logFormat  logging.Format
 }
@@ -35,6 +37,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.dataDir, "data-dir", defaultDataDir(), "the kiosk's data directory: device key, drafts, outbox, catalog cache (a --demo kiosk uses a temporary one unless this is given)")
 	fs.StringVar(&lang, "lang", "vi", "language the kiosk starts in and returns to: vi or en")
 	fs.StringVar(&cfg.unit, "unit", "Bộ phận Một cửa", "the counter's name shown in the header")
+	fs.DurationVar(&cfg.idle, "idle-timeout", 90*time.Second, "time without a touch before the kiosk warns, then (20 s later) returns home and clears the session")
 	fs.BoolVar(&cfg.fullScreen, "fullscreen", false, "fill the screen (on a kiosk); otherwise a 1280×800 window")
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&format, "log-format", "console", "log format: console (for people) or json (for log shipping)")

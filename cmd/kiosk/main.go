@@ -55,7 +55,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	w := a.NewWindow("Một Cửa Kiosk")
 	w.SetFullScreen(cfg.fullScreen)
 	w.Resize(fyne.NewSize(1280, 800))
-	k, err := ui.New(w, b.catalog, b.uiOptions(cfg.lang))
+	k, err := ui.New(w, b.catalog, b.uiOptions(cfg))
 	if err != nil {
 		log.Error().Err(err).Msg("cannot build the interface")
 		return 1
