@@ -199,3 +199,19 @@ func TestSaveFailureNoticeShowsUntilASaveSucceeds(t *testing.T) {
 		t.Errorf("after a successful save the notice still shows")
 	}
 }
+
+func TestLargeTextEnlargesTheScreenNotTheHeader(t *testing.T) {
+	_, w := newTestKiosk(t, kiosk.VI)
+	name := findShown(t, w, "the khai sinh card's name", func(l *widget.Label) bool { return l.Text == "Đăng ký khai sinh" })
+	before := name.MinSize().Height
+	test.Tap(findButton(t, w, "Chữ to"))
+	name = findShown(t, w, "the khai sinh card's name", func(l *widget.Label) bool { return l.Text == "Đăng ký khai sinh" })
+	if after := name.MinSize().Height; after < before*1.2 {
+		t.Errorf("with large text a procedure name is %.0f px high, before %.0f; want it about 1.3× taller", after, before)
+	}
+	test.Tap(findButton(t, w, "Chữ vừa"))
+	name = findShown(t, w, "the khai sinh card's name", func(l *widget.Label) bool { return l.Text == "Đăng ký khai sinh" })
+	if got := name.MinSize().Height; got != before {
+		t.Errorf("back to normal text the name is %.0f px high; want %.0f", got, before)
+	}
+}

@@ -35,9 +35,14 @@ func (k *Kiosk) header() fyne.CanvasObject {
 		Text:     k.tr.T("lang.switch"),
 		OnTapped: func() { k.setLang(other) },
 	}
+	sizeKey := "text.large"
+	if k.largeText {
+		sizeKey = "text.normal"
+	}
+	textSize := &widget.Button{Text: k.tr.T(sizeKey), Icon: theme.ZoomInIcon(), OnTapped: k.toggleTextSize}
 	band := canvas.NewRectangle(goldAccent)
 	band.SetMinSize(fyne.NewSize(0, 4))
-	row := container.NewHBox(icon, title, layout.NewSpacer(), k.syncLabel, unit, langSwitch)
+	row := container.NewHBox(icon, title, layout.NewSpacer(), k.syncLabel, unit, textSize, langSwitch)
 	k.saveBanner = widget.NewLabelWithStyle(k.tr.T("save.failed"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	k.saveBanner.Wrapping = fyne.TextWrapWord
 	k.saveBanner.Importance = widget.DangerImportance

@@ -77,6 +77,7 @@ type Kiosk struct {
 	resumeCode string        // shown on the form once the draft is saved
 	savedLabel *widget.Label // "Đã lưu" on the wizard, updated in place
 
+	largeText    bool // the citizen asked for larger type; reset with the session
 	lastActivity time.Time
 	idleWarn     *widget.PopUp // the "are you still there?" countdown
 	idleCount    *widget.Label
@@ -236,7 +237,17 @@ func Theme() fyne.Theme { return newCounterTheme() }
 // screen is the citizen's doing, so it counts as activity.
 func (k *Kiosk) show() {
 	k.activity()
-	k.win.SetContent(container.NewBorder(k.header(), nil, nil, nil, k.body()))
+	body := k.body()
+	if k.largeText {
+		body = container.NewThemeOverride(body, newLargeTextTheme())
+	}
+	k.win.SetContent(container.NewBorder(k.header(), nil, nil, nil, body))
+}
+
+// toggleTextSize switches between normal and large type.
+func (k *Kiosk) toggleTextSize() {
+	k.largeText = !k.largeText
+	k.show()
 }
 
 func (k *Kiosk) body() fyne.CanvasObject {
@@ -273,6 +284,7 @@ func (k *Kiosk) goHome() {
 	k.query, k.current, k.journey, k.consent = "", nil, nil, time.Time{}
 	k.receipt, k.tracked, k.rejected = nil, nil, nil
 	k.draft, k.resumeCode = nil, ""
+	k.largeText = false
 	k.goTo(screenHome)
 }
 

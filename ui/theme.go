@@ -13,9 +13,20 @@ import (
 // the primary action only. It embeds the default and overrides little.
 type counterTheme struct {
 	fyne.Theme
+	textScale float32 // 1 for normal text, largeText for the large mode
 }
 
-func newCounterTheme() fyne.Theme { return &counterTheme{Theme: theme.DefaultTheme()} }
+// largeText is how much the large-text mode enlarges type: body text goes
+// from 20 to 26 pt, for citizens who read with difficulty.
+const largeText = 1.3
+
+func newCounterTheme() fyne.Theme { return &counterTheme{Theme: theme.DefaultTheme(), textScale: 1} }
+
+// newLargeTextTheme is the counter theme with larger type; it is applied
+// to the screen below the header as a theme override.
+func newLargeTextTheme() fyne.Theme {
+	return &counterTheme{Theme: theme.DefaultTheme(), textScale: largeText}
+}
 
 // Colours are chosen for at least 7:1 contrast (WCAG AAA) against both
 // paper and cardPaper: white on primaryRed is 8.5:1, ink 15.4:1 or more,
@@ -51,6 +62,14 @@ func (t *counterTheme) Color(name fyne.ThemeColorName, _ fyne.ThemeVariant) colo
 }
 
 func (t *counterTheme) Size(name fyne.ThemeSizeName) float32 {
+	switch name {
+	case theme.SizeNameText, theme.SizeNameSubHeadingText, theme.SizeNameHeadingText, theme.SizeNameInlineIcon:
+		return t.baseSize(name) * t.textScale
+	}
+	return t.baseSize(name)
+}
+
+func (t *counterTheme) baseSize(name fyne.ThemeSizeName) float32 {
 	switch name {
 	case theme.SizeNameText:
 		return 20
