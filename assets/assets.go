@@ -12,6 +12,8 @@ var (
 	translationsVI []byte
 	//go:embed i18n/en.json
 	translationsEN []byte
+	//go:embed i18n/fyne.vi.json
+	fyneVI []byte
 	//go:embed icon.png
 	icon []byte
 )
@@ -31,6 +33,10 @@ func Translations(lang string) []byte {
 	}
 	return nil
 }
+
+// FyneVietnamese returns Vietnamese for Fyne's own strings (OK, Cancel,
+// the days of the week…), which Fyne does not ship.
+func FyneVietnamese() []byte { return fyneVI }
 
 // Icon returns the application icon, a 512 × 512 PNG.
 func Icon() []byte { return icon }

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"encoding/json"
 	"testing"
+
+	"github.com/motcua/kiosk/assets"
 
 	"github.com/motcua/kiosk/kiosk"
 )
@@ -44,6 +47,20 @@ func TestTranslatorSubstitutesAndFallsBack(t *testing.T) {
 	for _, tt := range tests {
 		if got := tr.T(tt.key, tt.args...); got != tt.want {
 			t.Errorf("T(%q, %v) = %q; want %q", tt.key, tt.args, got, tt.want)
+		}
+	}
+}
+
+// TestFyneOwnStringsHaveVietnamese: Fyne ships no Vietnamese; ours must
+// translate every one of its English strings.
+func TestFyneOwnStringsHaveVietnamese(t *testing.T) {
+	var vi map[string]any
+	if err := json.Unmarshal(assets.FyneVietnamese(), &vi); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"OK", "Cancel", "Yes", "No", "Confirm", "Error", "Save", "monday", "sunday.short"} {
+		if s, _ := vi[key].(string); s == "" || s == key {
+			t.Errorf("fyne.vi.json %q = %q; want Vietnamese", key, vi[key])
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/motcua/kiosk/assets"
 	"github.com/motcua/kiosk/kiosk/logging"
@@ -49,6 +50,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	defer b.close()
 
+	// Fyne ships no Vietnamese for its own strings (OK, Cancel…).
+	if err := lang.AddTranslationsForLocale(assets.FyneVietnamese(), fyne.Locale("vi")); err != nil {
+		log.Warn().Err(err).Msg("cannot add Vietnamese for Fyne's own strings")
+	}
 	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 	a.Settings().SetTheme(ui.Theme())
