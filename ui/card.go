@@ -18,7 +18,7 @@ import (
 type procedureCard struct {
 	widget.BaseWidget
 	proc    *kiosk.Procedure
-	button  *widget.Button
+	button  *TouchButton
 	content fyne.CanvasObject
 }
 
@@ -36,7 +36,7 @@ func newProcedureCard(k *Kiosk, p *kiosk.Procedure) *procedureCard {
 
 	c := &procedureCard{
 		proc:    p,
-		button:  &widget.Button{OnTapped: func() { k.openProcedure(p) }},
+		button:  NewTouchButton("", nil, func() { k.openProcedure(p) }),
 		content: container.NewVBox(name, facts),
 	}
 	c.ExtendBaseWidget(c)

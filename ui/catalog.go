@@ -53,7 +53,7 @@ func (s *catalogScreen) build() fyne.CanvasObject {
 
 	home := &widget.Button{Text: tr.T("catalog.home"), Icon: theme.HomeIcon(), OnTapped: s.k.goHome}
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, home, heading), searchRow, s.status)
-	return container.NewBorder(container.NewPadded(top), nil, nil, nil, container.NewVScroll(container.NewPadded(s.results)))
+	return container.NewBorder(container.NewPadded(top), nil, nil, nil, NewTouchScroll(container.NewPadded(s.results)))
 }
 
 func (s *catalogScreen) onSearch(q string) {

@@ -134,7 +134,7 @@ func TestTappingACardOpensTheProcedure(t *testing.T) {
 }
 
 // cardOf returns the tappable button of a procedure's card.
-func cardOf(t *testing.T, w fyne.Window, id string) *widget.Button {
+func cardOf(t *testing.T, w fyne.Window, id string) *TouchButton {
 	t.Helper()
 	return findShown(t, w, "card "+id, func(c *procedureCard) bool { return c.proc.ID == id }).button
 }
@@ -213,5 +213,18 @@ func TestLargeTextEnlargesTheScreenNotTheHeader(t *testing.T) {
 	name = findShown(t, w, "the khai sinh card's name", func(l *widget.Label) bool { return l.Text == "Đăng ký khai sinh" })
 	if got := name.MinSize().Height; got != before {
 		t.Errorf("back to normal text the name is %.0f px high; want %.0f", got, before)
+	}
+}
+
+func TestDraggingTheCatalogScrollsIt(t *testing.T) {
+	_, w := newTestKiosk(t, kiosk.VI)
+	list := findShown(t, w, "the catalog's scroller", func(*TouchScroll) bool { return true })
+	if list.Offset.Y != 0 {
+		t.Fatalf("the catalog starts scrolled to %v", list.Offset.Y)
+	}
+	pos := fyne.NewPos(600, 600) // over the cards
+	test.Drag(w.Canvas(), pos, 0, -300)
+	if list.Offset.Y < 250 {
+		t.Errorf("after a 300 px finger drag up the catalog is scrolled to %.0f; want about 300", list.Offset.Y)
 	}
 }

@@ -27,7 +27,7 @@ func (k *Kiosk) consentScreen() fyne.CanvasObject {
 	decline := &widget.Button{Text: tr.T("consent.decline"), Icon: theme.CancelIcon(), OnTapped: k.onDecline}
 	buttons := container.NewGridWithColumns(2, decline, accept)
 	return container.NewBorder(nil, container.NewPadded(buttons), nil, nil,
-		container.NewVScroll(container.NewPadded(container.NewVBox(title, body))))
+		NewTouchScroll(container.NewPadded(container.NewVBox(title, body))))
 }
 
 func (k *Kiosk) onConsent() {

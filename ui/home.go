@@ -52,14 +52,14 @@ func bigChoice(icon fyne.Resource, title, hint string, tapped func()) fyne.Canva
 type tapCard struct {
 	widget.BaseWidget
 	name    string
-	button  *widget.Button
+	button  *TouchButton
 	content fyne.CanvasObject
 }
 
 var _ fyne.Widget = (*tapCard)(nil)
 
 func newTapCard(name string, content fyne.CanvasObject, tapped func()) *tapCard {
-	c := &tapCard{name: name, button: &widget.Button{OnTapped: tapped}, content: content}
+	c := &tapCard{name: name, button: NewTouchButton("", nil, tapped), content: content}
 	c.ExtendBaseWidget(c)
 	return c
 }

@@ -45,7 +45,7 @@ func (s *procedureScreen) build() fyne.CanvasObject {
 		bottom = container.NewPadded(&widget.Button{Text: tr.T("procedure.start"), Icon: theme.DocumentCreateIcon(),
 			Importance: widget.HighImportance, OnTapped: s.k.startDossier})
 	}
-	return container.NewBorder(container.NewPadded(top), bottom, nil, nil, container.NewVScroll(container.NewPadded(body)))
+	return container.NewBorder(container.NewPadded(top), bottom, nil, nil, NewTouchScroll(container.NewPadded(body)))
 }
 
 // documents lists the papers, one per line, saying which must be originals

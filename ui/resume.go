@@ -40,7 +40,7 @@ func (s *resumeScreen) build() fyne.CanvasObject {
 		widget.NewLabel(tr.T("resume.code")), s.code,
 		widget.NewLabel(tr.T("resume.dob")), s.dob,
 		s.problem, next)
-	return container.NewVScroll(container.NewPadded(form))
+	return NewTouchScroll(container.NewPadded(form))
 }
 
 // onResume asks Drafts off the UI goroutine: it reads the disk.

@@ -32,7 +32,7 @@ func (s *wizardScreen) review() fyne.CanvasObject {
 	}
 	send := &widget.Button{Text: tr.T("review.submit"), Icon: theme.MailSendIcon(), Importance: widget.HighImportance, OnTapped: s.onSend}
 	bottom := container.NewVBox(s.problem, send)
-	return container.NewBorder(nil, container.NewPadded(bottom), nil, nil, container.NewVScroll(container.NewPadded(container.NewVBox(rows...))))
+	return container.NewBorder(nil, container.NewPadded(bottom), nil, nil, NewTouchScroll(container.NewPadded(container.NewVBox(rows...))))
 }
 
 func (s *wizardScreen) reviewRow(it kiosk.ReviewItem) fyne.CanvasObject {
@@ -50,10 +50,10 @@ func (s *wizardScreen) reviewRow(it kiosk.ReviewItem) fyne.CanvasObject {
 	var change fyne.CanvasObject = widget.NewLabel("")
 	if it.Source == "" {
 		id := it.Field.ID
-		change = &widget.Button{Text: tr.T("review.change"), OnTapped: func() {
+		change = NewTouchButton(tr.T("review.change"), nil, func() {
 			s.j.Change(id)
 			s.k.show()
-		}}
+		})
 	}
 	return container.NewBorder(nil, widget.NewSeparator(), nil, change, container.NewVBox(parts...))
 }

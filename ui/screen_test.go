@@ -67,7 +67,7 @@ func eachIn(root fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 		}
 		fn(o)
 		switch v := o.(type) {
-		case *widget.Label, *widget.Button, *widget.Entry, *widget.RichText:
+		case *widget.Label, *widget.Button, *TouchButton, *widget.Entry, *widget.RichText:
 			// Leaves for a reader: a Label draws itself with a RichText,
 			// which must not be read twice.
 		case *fyne.Container:
@@ -101,6 +101,10 @@ func texts(each func(func(fyne.CanvasObject))) []string {
 		case *widget.Label:
 			out = append(out, v.Text)
 		case *widget.Button:
+			if v.Text != "" {
+				out = append(out, v.Text)
+			}
+		case *TouchButton:
 			if v.Text != "" {
 				out = append(out, v.Text)
 			}
@@ -138,8 +142,18 @@ func findShown[T fyne.CanvasObject](t *testing.T, w fyne.Window, what string, ok
 	return found
 }
 
-// findButton returns the visible button with exactly this label.
-func findButton(t *testing.T, w fyne.Window, label string) *widget.Button {
+// findButton returns the visible button — plain or touch — with exactly
+// this label.
+func findButton(t *testing.T, w fyne.Window, label string) fyne.Tappable {
 	t.Helper()
-	return findShown(t, w, "button "+label, func(b *widget.Button) bool { return b.Text == label })
+	found := findShown(t, w, "button "+label, func(o fyne.CanvasObject) bool {
+		switch b := o.(type) {
+		case *widget.Button:
+			return b.Text == label
+		case *TouchButton:
+			return b.Text == label
+		}
+		return false
+	})
+	return found.(fyne.Tappable)
 }

@@ -40,7 +40,7 @@ func (s *trackScreen) build() fyne.CanvasObject {
 	s.result = widget.NewLabel(s.k.trackText())
 	s.result.Wrapping = fyne.TextWrapWord
 	top := container.NewVBox(container.NewHBox(home), title, container.NewBorder(nil, nil, nil, find, s.code))
-	return container.NewBorder(container.NewPadded(top), nil, nil, nil, container.NewVScroll(container.NewPadded(s.result)))
+	return container.NewBorder(container.NewPadded(top), nil, nil, nil, NewTouchScroll(container.NewPadded(s.result)))
 }
 
 func (s *trackScreen) onTrack() {

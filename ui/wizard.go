@@ -90,7 +90,7 @@ func (s *wizardScreen) question(f *kiosk.Field) fyne.CanvasObject {
 	if !f.Required {
 		parts = append(parts, &widget.Button{Text: tr.T("wizard.skip"), OnTapped: func() { s.submit("") }})
 	}
-	return container.NewVScroll(container.NewPadded(container.NewVBox(parts...)))
+	return NewTouchScroll(container.NewPadded(container.NewVBox(parts...)))
 }
 
 // input is the control for one field: a choice per option for selects and
@@ -153,5 +153,5 @@ func (s *wizardScreen) papers() fyne.CanvasObject {
 	}
 	next := &widget.Button{Text: tr.T("wizard.next"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance,
 		OnTapped: func() { s.submit("") }}
-	return container.NewBorder(nil, container.NewPadded(next), nil, nil, container.NewVScroll(container.NewPadded(container.NewVBox(rows...))))
+	return container.NewBorder(nil, container.NewPadded(next), nil, nil, NewTouchScroll(container.NewPadded(container.NewVBox(rows...))))
 }
