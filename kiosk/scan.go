@@ -419,3 +419,29 @@ func (b *BurstDetector) minLen() int {
 	}
 	return DefaultBurstMinLen
 }
+
+// CardAnswers maps what a Căn cước card says onto the form's fields of one
+// person (usually "applicant"): the name, the ID number, the birth date,
+// the sex and, when that person has one, the address. The journey prefills
+// and locks them (Journey.Prefill).
+func CardAnswers(form []Field, person string, c CardData) map[string]string {
+	out := map[string]string{}
+	for _, f := range form {
+		if f.Person != person {
+			continue
+		}
+		switch {
+		case f.Kind == KindPersonName:
+			out[f.ID] = c.FullName
+		case f.Kind == KindPersonalID:
+			out[f.ID] = c.PersonalID
+		case f.Role == RoleBirthDate:
+			out[f.ID] = FormatDate(c.BirthDate)
+		case f.Role == RoleSex:
+			out[f.ID] = c.Sex
+		case f.Kind == KindAddress && c.Address != "":
+			out[f.ID] = c.Address
+		}
+	}
+	return out
+}

@@ -383,3 +383,30 @@ func scanInvariants(t *testing.T, s string, got Scan, err error) {
 		t.Errorf("ClassifyScan(%q) = %+v; unknown kind", s, got)
 	}
 }
+
+func TestCardAnswersFillTheApplicantOnly(t *testing.T) {
+	form := []Field{
+		{ID: "child_name", Kind: KindPersonName, Person: "child"},
+		{ID: "applicant_name", Kind: KindPersonName, Person: "applicant"},
+		{ID: "applicant_id", Kind: KindPersonalID, Person: "applicant"},
+		{ID: "applicant_dob", Kind: KindDate, Role: RoleBirthDate, Person: "applicant"},
+		{ID: "applicant_sex", Kind: KindSelect, Role: RoleSex, Person: "applicant"},
+		{ID: "applicant_address", Kind: KindAddress, Person: "applicant"},
+		{ID: "applicant_phone", Kind: KindPhone, Person: "applicant"},
+	}
+	card, err := ParseCardQR("001085012345|123456789|Nguyễn Văn An|15031985|Nam|12 Lý Thường Kiệt, Hà Nội|01072021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := CardAnswers(form, "applicant", card)
+	want := map[string]string{"applicant_name": "Nguyễn Văn An", "applicant_id": "001085012345",
+		"applicant_dob": "15/03/1985", "applicant_sex": SexMale, "applicant_address": "12 Lý Thường Kiệt, Hà Nội"}
+	if len(got) != len(want) {
+		t.Errorf("CardAnswers() = %v; want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("CardAnswers()[%s] = %q; want %q", k, got[k], v)
+		}
+	}
+}

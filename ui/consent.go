@@ -33,6 +33,10 @@ func (k *Kiosk) consentScreen() fyne.CanvasObject {
 func (k *Kiosk) onConsent() {
 	k.consent = k.opts.Now()
 	k.journey = kiosk.NewJourney(k.current, nil, k.opts.Now)
+	if asksApplicantID(k.current) {
+		k.goTo(screenIdentity) // offer the card before any typing
+		return
+	}
 	k.goTo(screenWizard)
 }
 

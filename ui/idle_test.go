@@ -34,6 +34,7 @@ func TestIdleWarnsThenResetsAndForgetsTheCitizen(t *testing.T) {
 	test.Tap(cardOf(t, w, "dang-ky-khai-sinh"))
 	test.Tap(findButton(t, w, "Bắt đầu làm hồ sơ"))
 	test.Tap(findButton(t, w, "Tôi đồng ý"))
+	test.Tap(findButton(t, w, "Không có thẻ — tự nhập thông tin"))
 	for _, answer := range []string{"Trần Minh An", "17/11/2026"} {
 		test.Type(findShown(t, w, "the answer box", func(*widget.Entry) bool { return true }), answer)
 		test.Tap(findButton(t, w, "Tiếp tục"))

@@ -93,15 +93,28 @@ func TestBirthRegistrationFromHomeToReceipt(t *testing.T) {
 		t.Fatalf("no consent screen before the form; shown %q", shownTexts(w))
 	}
 	test.Tap(findButton(t, w, "Tôi đồng ý"))
-	if !shows(w, "Bước 1 / 21") {
-		t.Errorf("the first question does not show its progress; shown %q", shownTexts(w))
+
+	// The scanner types the applicant's card QR into the focused box.
+	scanBox, ok := w.Canvas().Focused().(*widget.Entry)
+	if !ok || !shows(w, "Quét thẻ Căn cước") {
+		t.Fatalf("after consent: focused %T, shown %q; want the card scan with its box focused", w.Canvas().Focused(), shownTexts(w))
+	}
+	test.Type(scanBox, "a shopping list")
+	scanBox.OnSubmitted(scanBox.Text)
+	if !shows(w, "Kiosk không nhận ra mã vừa quét") {
+		t.Errorf("after scanning something else: shown %q; want it said plainly", shownTexts(w))
+	}
+	test.Type(scanBox, "001190012345||Nguyễn Thị Mai|05091990|Nữ|12 Lý Thường Kiệt, Hà Nội|01072021\r\n")
+	scanBox.OnSubmitted(scanBox.Text)
+	if !shows(w, "Bước 1 / 19") {
+		t.Errorf("after the card: shown %q; want the form without the 2 questions the card answered", shownTexts(w))
 	}
 
 	// A mistake is explained next to the field and what was typed stays.
 	entry := findShown(t, w, "the answer box", func(*widget.Entry) bool { return true })
 	test.Type(entry, "Trần Minh An 2")
 	test.Tap(findButton(t, w, "Tiếp tục"))
-	if !shows(w, "Bước 1 / 21") || entry.Text != "Trần Minh An 2" || !shows(w, "“2”") {
+	if !shows(w, "Bước 1 / 19") || entry.Text != "Trần Minh An 2" || !shows(w, "“2”") {
 		t.Errorf("after a name with a digit: shown %q; want the message next to the field and the text kept", shownTexts(w))
 	}
 	for i := 0; k.journey != nil && k.journey.Current().Kind != kiosk.StepReview; i++ {
@@ -110,7 +123,7 @@ func TestBirthRegistrationFromHomeToReceipt(t *testing.T) {
 		}
 		answerPage(t, k, w)
 	}
-	for _, text := range []string{"Kiểm tra lại thông tin", "Trần Minh An", "0912345678", "Có"} {
+	for _, text := range []string{"Kiểm tra lại thông tin", "Trần Minh An", "0912345678", "Có", "001190012345 — theo thẻ Căn cước"} {
 		if !shows(w, text) {
 			t.Errorf("the check page does not show %q; shown %q", text, shownTexts(w))
 		}

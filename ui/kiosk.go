@@ -50,6 +50,7 @@ const (
 	screenDone
 	screenTrack
 	screenResume
+	screenIdentity
 )
 
 // Kiosk is the whole interface in one window. It owns what the citizen has
@@ -77,11 +78,12 @@ type Kiosk struct {
 	resumeCode string        // shown on the form once the draft is saved
 	savedLabel *widget.Label // "Đã lưu" on the wizard, updated in place
 
-	largeText    bool // the citizen asked for larger type; reset with the session
-	lastActivity time.Time
-	idleWarn     *widget.PopUp // the "are you still there?" countdown
-	idleCount    *widget.Label
-	tracked      *TrackedDossier // the last tracking result
+	largeText      bool           // the citizen asked for larger type; reset with the session
+	focusAfterShow fyne.Focusable // the field a screen wants focused once shown
+	lastActivity   time.Time
+	idleWarn       *widget.PopUp // the "are you still there?" countdown
+	idleCount      *widget.Label
+	tracked        *TrackedDossier // the last tracking result
 
 	sync      *SyncStatus   // nil until the sync loop reports
 	syncLabel *widget.Label // in the header, updated in place
@@ -237,11 +239,15 @@ func Theme() fyne.Theme { return newCounterTheme() }
 // screen is the citizen's doing, so it counts as activity.
 func (k *Kiosk) show() {
 	k.activity()
+	k.focusAfterShow = nil
 	body := k.body()
 	if k.largeText {
 		body = container.NewThemeOverride(body, newLargeTextTheme())
 	}
 	k.win.SetContent(container.NewBorder(k.header(), nil, nil, nil, body))
+	if k.focusAfterShow != nil {
+		k.win.Canvas().Focus(k.focusAfterShow)
+	}
 }
 
 // toggleTextSize switches between normal and large type.
@@ -268,6 +274,8 @@ func (k *Kiosk) body() fyne.CanvasObject {
 		return newTrackScreen(k).build()
 	case screenResume:
 		return newResumeScreen(k).build()
+	case screenIdentity:
+		return k.identityScreen()
 	}
 	return k.homeScreen()
 }

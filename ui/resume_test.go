@@ -52,6 +52,7 @@ func TestEveryAnswerIsSavedAndTheCodeShown(t *testing.T) {
 	test.Tap(cardOf(t, w, "dang-ky-khai-sinh"))
 	test.Tap(findButton(t, w, "Bắt đầu làm hồ sơ"))
 	test.Tap(findButton(t, w, "Tôi đồng ý"))
+	test.Tap(findButton(t, w, "Không có thẻ — tự nhập thông tin"))
 	test.Type(findShown(t, w, "the answer box", func(*widget.Entry) bool { return true }), "Trần Minh An")
 	test.Tap(findButton(t, w, "Tiếp tục"))
 	saves := drafts.saved()

@@ -1,0 +1,66 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/motcua/kiosk/kiosk"
+)
+
+// applicantPerson is the form's person who files the dossier.
+const applicantPerson = "applicant"
+
+// asksApplicantID reports whether the form asks the applicant's ID number:
+// then the card can fill the applicant's details.
+func asksApplicantID(p *kiosk.Procedure) bool {
+	for _, f := range p.Form {
+		if f.Person == applicantPerson && f.Kind == kiosk.KindPersonalID {
+			return true
+		}
+	}
+	return false
+}
+
+// identityScreen offers to fill the applicant's details from their Căn
+// cước card: the kiosk's barcode scanner acts as a keyboard, types the
+// card's QR into the focused box and ends with Enter. The box hides what
+// it receives, so people nearby cannot read it.
+func (k *Kiosk) identityScreen() fyne.CanvasObject {
+	tr := k.tr
+	title := widget.NewLabelWithStyle(tr.T("identity.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName, title.Wrapping = theme.SizeNameHeadingText, fyne.TextWrapWord
+	hint := widget.NewLabel(tr.T("identity.hint"))
+	hint.Wrapping = fyne.TextWrapWord
+	problem := widget.NewLabel("")
+	problem.Importance, problem.Wrapping = widget.DangerImportance, fyne.TextWrapWord
+	problem.Hide()
+	scan := widget.NewPasswordEntry()
+	scan.SetPlaceHolder(tr.T("identity.placeholder"))
+	scan.OnSubmitted = func(text string) {
+		scan.SetText("") // the card's data leaves the box at once
+		if msg := k.onCardScan(text); msg != "" {
+			problem.SetText(msg)
+			problem.Show()
+		}
+	}
+	k.focusAfterShow = scan
+	manual := &widget.Button{Text: tr.T("identity.manual"), Icon: theme.DocumentCreateIcon(), OnTapped: func() { k.goTo(screenWizard) }}
+	return NewTouchScroll(container.NewPadded(container.NewVBox(title, hint, scan, problem, manual)))
+}
+
+// onCardScan prefills the applicant from a scanned card and opens the
+// form; it returns what to tell the citizen when the scan is no card.
+func (k *Kiosk) onCardScan(text string) string {
+	scan, err := kiosk.ClassifyScan(text)
+	if inv, ok := err.(*kiosk.Invalid); ok {
+		return inv.Message.In(k.tr.lang)
+	}
+	if err != nil || scan.Kind != kiosk.ScanCard {
+		return k.tr.T("identity.notcard")
+	}
+	k.journey.Prefill(kiosk.CardAnswers(k.journey.Procedure().Form, applicantPerson, scan.Card), "card")
+	k.goTo(screenWizard)
+	return ""
+}
