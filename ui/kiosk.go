@@ -78,6 +78,10 @@ type Kiosk struct {
 	resumeCode string        // shown on the form once the draft is saved
 	savedLabel *widget.Label // "Đã lưu" on the wizard, updated in place
 
+	// background runs work off the UI goroutine, then its result on it;
+	// tests run both at once, as the test driver has no UI goroutine.
+	background func(work func() (then func()))
+
 	largeText      bool           // the citizen asked for larger type; reset with the session
 	focusAfterShow fyne.Focusable // the field a screen wants focused once shown
 	lastActivity   time.Time
@@ -219,6 +223,9 @@ func New(win fyne.Window, cat *kiosk.Catalog, opts Options) (*Kiosk, error) {
 		tr:      tr,
 		unit:    opts.Unit,
 		opts:    opts,
+		background: func(work func() func()) {
+			go func() { fyne.Do(work()) }()
+		},
 	}
 	if opts.IdleTimeout > 0 && opts.IdleWarning <= 0 {
 		k.opts.IdleWarning = DefaultIdleWarning
@@ -244,7 +251,9 @@ func (k *Kiosk) show() {
 	if k.largeText {
 		body = container.NewThemeOverride(body, newLargeTextTheme())
 	}
-	k.win.SetContent(container.NewBorder(k.header(), nil, nil, nil, body))
+	// The counter theme is applied here, not only as the app's theme, so
+	// the interface looks and measures the same in every app, tests too.
+	k.win.SetContent(container.NewThemeOverride(container.NewBorder(k.header(), nil, nil, nil, body), counter))
 	if k.focusAfterShow != nil {
 		k.win.Canvas().Focus(k.focusAfterShow)
 	}

@@ -46,10 +46,10 @@ func (s *resumeScreen) build() fyne.CanvasObject {
 // onResume asks Drafts off the UI goroutine: it reads the disk.
 func (s *resumeScreen) onResume() {
 	code, dob, k := s.code.Text, s.dob.Text, s.k
-	go func() {
+	k.background(func() func() {
 		d, err := k.opts.Drafts.Resume(code, dob)
-		fyne.Do(func() { s.resumed(d, err) })
-	}()
+		return func() { s.resumed(d, err) }
+	})
 }
 
 func (s *resumeScreen) resumed(d DraftState, err error) {

@@ -107,10 +107,10 @@ func (s *wizardScreen) onSend() {
 		ConsentAt:      k.consent,
 	}
 	k.goTo(screenSending)
-	go func() {
+	k.background(func() func() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitWait)
 		defer cancel()
 		receipt, err := k.opts.Submitter.Submit(ctx, sub)
-		fyne.Do(func() { k.submitted(receipt, err) })
-	}()
+		return func() { k.submitted(receipt, err) }
+	})
 }

@@ -31,6 +31,9 @@ func newHomeKiosk(t *testing.T, opts Options) (*Kiosk, fyne.Window) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The test driver runs fyne.Do on the calling goroutine: background
+	// work would race the test. Run it in line instead.
+	k.background = func(work func() func()) { work()() }
 	return k, w
 }
 

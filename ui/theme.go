@@ -22,6 +22,9 @@ const largeText = 1.3
 
 func newCounterTheme() fyne.Theme { return &counterTheme{Theme: theme.DefaultTheme(), textScale: 1} }
 
+// counter is the theme every screen is drawn with.
+var counter = newCounterTheme()
+
 // newLargeTextTheme is the counter theme with larger type; it is applied
 // to the screen below the header as a theme override.
 func newLargeTextTheme() fyne.Theme {

@@ -51,12 +51,12 @@ func (s *trackScreen) onTrack() {
 	}
 	s.result.SetText(s.k.tr.T("track.looking"))
 	k := s.k
-	go func() {
+	k.background(func() func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
 		d, err := k.opts.Tracker.Track(ctx, code)
-		fyne.Do(func() { s.show(d, err) })
-	}()
+		return func() { s.show(d, err) }
+	})
 }
 
 func (s *trackScreen) show(d TrackedDossier, err error) {

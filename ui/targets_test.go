@@ -1,0 +1,67 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/motcua/kiosk/kiosk"
+)
+
+// minTarget is the smallest touch target a finger can hit reliably.
+const minTarget = 48
+
+// visitScreens shows each screen of a citizen's journey in turn and calls
+// check on it, named.
+func visitScreens(t *testing.T, check func(name string, w fyne.Window)) {
+	t.Helper()
+	sub := &recordingSubmitter{give: Receipt{Code: "000.00.01.H26-261127-0001", DueDate: "27/11/2026", TrackingURL: "http://127.0.0.1/t/x"}}
+	k, w := newHomeKiosk(t, Options{Submitter: sub, Drafts: &fakeDrafts{}, Tracker: nil})
+	check("home", w)
+	tapCardNamed(t, w, "Nộp hồ sơ")
+	check("catalog", w)
+	test.Tap(cardOf(t, w, "dang-ky-khai-sinh"))
+	check("procedure", w)
+	test.Tap(findButton(t, w, "Bắt đầu làm hồ sơ"))
+	check("consent", w)
+	test.Tap(findButton(t, w, "Tôi đồng ý"))
+	check("card scan", w)
+	test.Tap(findButton(t, w, "Không có thẻ — tự nhập thông tin"))
+	for i := 0; k.journey != nil && k.journey.Current().Kind != kiosk.StepReview; i++ {
+		if i < 4 { // a text question, a date, a choice, …
+			check(fmt.Sprintf("question %d", i+1), w)
+		}
+		answerPage(t, k, w)
+	}
+	check("check answers", w)
+	test.Tap(findButton(t, w, "Gửi hồ sơ"))
+	waitShows(t, w, "000.00.01.H26-261127-0001")
+	check("receipt", w)
+	test.Tap(findButton(t, w, "Về trang chủ"))
+	tapCardNamed(t, w, "Tiếp tục hồ sơ")
+	check("resume", w)
+}
+
+func TestEveryTouchTargetIsAtLeast48px(t *testing.T) {
+	visitScreens(t, func(name string, w fyne.Window) {
+		eachShown(w, func(o fyne.CanvasObject) {
+			var what string
+			switch v := o.(type) {
+			case *widget.Button:
+				what = "button " + v.Text
+			case *TouchButton:
+				what = "button " + v.Text
+			case *widget.Entry:
+				what = "text box"
+			default:
+				return
+			}
+			if s := o.Size(); s.Width < minTarget || s.Height < minTarget {
+				t.Errorf("%s: %s is %.0f × %.0f; want at least %d × %d", name, what, s.Width, s.Height, minTarget, minTarget)
+			}
+		})
+	})
+}
