@@ -46,7 +46,8 @@ var (
 
 func (t *counterTheme) Color(name fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	switch name {
-	case theme.ColorNamePrimary, theme.ColorNameFocus:
+	case theme.ColorNamePrimary, theme.ColorNameFocus, theme.ColorNameError:
+		// Errors in the same deep red: Fyne's bright red is 3.7:1 on white.
 		return primaryRed
 	case theme.ColorNameForeground:
 		return ink
@@ -58,7 +59,7 @@ func (t *counterTheme) Color(name fyne.ThemeColorName, _ fyne.ThemeVariant) colo
 		return cardPaper
 	case theme.ColorNameHover, theme.ColorNamePressed:
 		return hoverShadow
-	case theme.ColorNameForegroundOnPrimary:
+	case theme.ColorNameForegroundOnPrimary, theme.ColorNameForegroundOnError:
 		return paper
 	}
 	return t.Theme.Color(name, theme.VariantLight)
