@@ -31,6 +31,12 @@ type Submitter interface {
 	Submit(ctx context.Context, s Submission) (Receipt, error)
 }
 
+// Feedback sends a citizen's rating of the service (1–5) for a dossier.
+// It is called off the UI goroutine.
+type Feedback interface {
+	Rate(ctx context.Context, dossierCode string, rating int) error
+}
+
 // TrackedDossier is a dossier's status as the central system tells it.
 type TrackedDossier struct {
 	Code, ProcedureID, Status string // Status: received, processing, done

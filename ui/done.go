@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"context"
+	"fmt"
 	"image/color"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -49,7 +52,49 @@ func (k *Kiosk) doneScreen() fyne.CanvasObject {
 	info := widget.NewLabel(tr.T("done.due", "date", r.DueDate) + "\n" + tr.T("done.next"))
 	info.Wrapping = fyne.TextWrapWord
 	left := container.NewVBox(title, widget.NewLabel(tr.T("done.code")), code, info)
+	if k.opts.Feedback != nil {
+		left.Add(k.rating())
+	}
 	return container.NewBorder(nil, container.NewPadded(home), nil, trackingQR(r.TrackingURL, tr.T("done.qr")), container.NewPadded(left))
+}
+
+// faceIcon draws the n-th face of the rating (1 frowns, 3 is level, 5
+// smiles) as a small SVG: the kiosk's font has no emoji.
+func faceIcon(n int) fyne.Resource {
+	mouth := []int{10, 13, 16, 19, 22}[n-1] // the curve's control point: above the corners frowns
+	svg := fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">`+
+		`<circle cx="12" cy="12" r="10" fill="none" stroke="#1A1A1A" stroke-width="2"/>`+
+		`<circle cx="8.5" cy="9.5" r="1.5" fill="#1A1A1A"/><circle cx="15.5" cy="9.5" r="1.5" fill="#1A1A1A"/>`+
+		`<path d="M7 16 Q12 %d 17 16" fill="none" stroke="#1A1A1A" stroke-width="2" stroke-linecap="round"/></svg>`, mouth)
+	return fyne.NewStaticResource(fmt.Sprintf("face%d.svg", n), []byte(svg))
+}
+
+const ratings = 5
+
+// rating asks how the service was, with five faces with words; the
+// tapped one is sent as feedback and the row says thank you.
+func (k *Kiosk) rating() fyne.CanvasObject {
+	tr := k.tr
+	if k.rated > 0 {
+		return widget.NewLabel(tr.T("rating.thanks"))
+	}
+	row := container.NewGridWithColumns(ratings)
+	for n := 1; n <= ratings; n++ {
+		row.Add(NewTouchButton(tr.T(fmt.Sprintf("rating.%d", n)), faceIcon(n), func() { k.rate(n) }))
+	}
+	return container.NewVBox(widget.NewLabel(tr.T("rating.ask")), row)
+}
+
+func (k *Kiosk) rate(n int) {
+	k.rated = n
+	code := k.receipt.Code
+	k.show()
+	k.background(func() func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		_ = k.opts.Feedback.Rate(ctx, code, n) // a lost rating is not the citizen's problem
+		return func() {}
+	})
 }
 
 // trackingQR draws the tracking page's address as a sharp QR code with a

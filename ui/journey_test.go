@@ -170,3 +170,34 @@ func TestAKioskThatCannotFileOffersNoStart(t *testing.T) {
 		t.Errorf("a kiosk without a central system offers to start a dossier")
 	}
 }
+
+// fakeFeedback records ratings.
+type fakeFeedback struct {
+	mu    sync.Mutex
+	rates []int
+	codes []string
+}
+
+func (f *fakeFeedback) Rate(_ context.Context, code string, rating int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rates, f.codes = append(f.rates, rating), append(f.codes, code)
+	return nil
+}
+
+func TestTheReceiptAsksForARating(t *testing.T) {
+	fb := &fakeFeedback{}
+	k, w := newHomeKiosk(t, Options{Submitter: &recordingSubmitter{}, Feedback: fb})
+	k.receipt = &Receipt{Code: "000.00.01.H26-261127-0001", DueDate: "27/11/2026"}
+	k.goTo(screenDone)
+	if !shows(w, "Bạn thấy việc làm hồ sơ hôm nay thế nào?") {
+		t.Fatalf("the receipt does not ask for a rating; shown %q", shownTexts(w))
+	}
+	test.Tap(findButton(t, w, "Dễ"))
+	if len(fb.rates) != 1 || fb.rates[0] != 4 || fb.codes[0] != "000.00.01.H26-261127-0001" {
+		t.Errorf("tapping \"Dễ\" sent %v for %v; want 4 for the dossier", fb.rates, fb.codes)
+	}
+	if !shows(w, "Cảm ơn bạn đã cho ý kiến!") || shows(w, "Rất dễ") {
+		t.Errorf("after rating: shown %q; want thanks instead of the faces", shownTexts(w))
+	}
+}

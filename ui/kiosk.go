@@ -26,6 +26,8 @@ type Options struct {
 	Tracker   Tracker
 	// Drafts saves forms as citizens go and resumes them; nil: no saving.
 	Drafts Drafts
+	// Feedback takes the rating on the receipt; nil: no rating asked.
+	Feedback Feedback
 	// Now is the clock of validation, consent and idleness; nil: time.Now.
 	Now func() time.Time
 	// IdleTimeout is how long without a touch before the kiosk warns
@@ -72,6 +74,7 @@ type Kiosk struct {
 	journey  *kiosk.Journey    // the form being filled, nil outside the wizard
 	consent  time.Time         // when the citizen consented, for the dossier
 	receipt  *Receipt          // the last submission's result, on the done screen
+	rated    int               // the rating given on the receipt, 0 before
 	rejected map[string]string // the central system's messages on a refused dossier
 
 	draft      *DraftState   // the form as last handed to Drafts
@@ -299,7 +302,7 @@ func (k *Kiosk) goTo(s screenID) {
 // kiosk's memory and screen, and the next citizen starts fresh.
 func (k *Kiosk) goHome() {
 	k.query, k.current, k.journey, k.consent = "", nil, nil, time.Time{}
-	k.receipt, k.tracked, k.rejected = nil, nil, nil
+	k.receipt, k.tracked, k.rejected, k.rated = nil, nil, nil, 0
 	k.draft, k.resumeCode = nil, ""
 	k.largeText = false
 	k.goTo(screenHome)

@@ -71,6 +71,9 @@ func TestSubmitAndTrackAgainstTheReferenceServer(t *testing.T) {
 	if err != nil || tracked.Code != receipt.Code || tracked.Status != "received" || len(tracked.Timeline) == 0 || tracked.ProcedureID != p.ID {
 		t.Errorf("Track(%s) = %+v, %v; want it received, with its timeline", receipt.Code, tracked, err)
 	}
+	if err := (clientFeedback{client: client}).Rate(ctx, receipt.Code, 5); err != nil {
+		t.Errorf("Rate(%s, 5) = %v; want the rating accepted", receipt.Code, err)
+	}
 	if _, err := (clientTracker{client: client}).Track(ctx, "000.00.01.H26-000000-9999"); !errors.Is(err, ui.ErrUnknownDossier) {
 		t.Errorf("Track(an unknown code) = %v; want ui.ErrUnknownDossier", err)
 	}

@@ -143,6 +143,7 @@ func (b *backend) uiOptions(cfg config) ui.Options {
 	if b.client != nil {
 		opts.Submitter = outboxSubmitter{store: b.store, saver: b.saver, wake: b.syncer.Wake, poll: 100 * time.Millisecond}
 		opts.Tracker = clientTracker{client: b.client}
+		opts.Feedback = clientFeedback{client: b.client}
 		opts.Drafts = drafts{store: b.store, saver: b.saver, saving: func(id string) { b.savedID.Store(id) }}
 	}
 	return opts
