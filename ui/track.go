@@ -45,6 +45,11 @@ func (s *trackScreen) build() fyne.CanvasObject {
 
 func (s *trackScreen) onTrack() {
 	code := strings.TrimSpace(s.code.Text)
+	// The barcode scanner types the receipt's QR — the tracking page's
+	// address — into the box: take the code out of it.
+	if scan, err := kiosk.ClassifyScan(code); err == nil && scan.Kind == kiosk.ScanTracking {
+		code = scan.Code
+	}
 	if code == "" {
 		s.result.SetText(s.k.tr.T("track.empty"))
 		return
