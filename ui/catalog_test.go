@@ -134,7 +134,7 @@ func TestTappingACardOpensTheProcedure(t *testing.T) {
 }
 
 // cardOf returns the tappable button of a procedure's card.
-func cardOf(t *testing.T, w fyne.Window, id string) *TouchButton {
+func cardOf(t testing.TB, w fyne.Window, id string) *TouchButton {
 	t.Helper()
 	return findShown(t, w, "card "+id, func(c *procedureCard) bool { return c.proc.ID == id }).button
 }

@@ -55,7 +55,7 @@ func (k *Kiosk) showIdleWarning(left time.Duration) {
 	k.idleCount.Alignment, k.idleCount.Wrapping = fyne.TextAlignCenter, fyne.TextWrapWord
 	stay := &widget.Button{Text: k.tr.T("idle.stay"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: k.activity}
 	box := container.NewPadded(container.NewVBox(title, k.idleCount, stay))
-	k.idleWarn = widget.NewModalPopUp(container.NewThemeOverride(box, counter), k.win.Canvas())
+	k.idleWarn = widget.NewModalPopUp(box, k.win.Canvas())
 	k.idleWarn.Resize(fyne.NewSize(640, box.MinSize().Height))
 	k.idleWarn.Show()
 }

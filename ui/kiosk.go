@@ -233,6 +233,11 @@ func New(win fyne.Window, cat *kiosk.Catalog, opts Options) (*Kiosk, error) {
 	if opts.IdleTimeout > 0 && opts.IdleWarning <= 0 {
 		k.opts.IdleWarning = DefaultIdleWarning
 	}
+	// The kiosk sets its theme itself, so it looks and measures the same
+	// in every app, tests too. (A theme override around every new screen
+	// would lay it out once more at zero width: wrapped text at zero width
+	// is the slowest layout there is.)
+	fyne.CurrentApp().Settings().SetTheme(counter)
 	win.SetTitle(tr.T("app.title"))
 	k.show()
 	if opts.IdleTicker {
@@ -241,9 +246,9 @@ func New(win fyne.Window, cat *kiosk.Catalog, opts Options) (*Kiosk, error) {
 	return k, nil
 }
 
-// Theme returns the theme the kiosk is designed for; cmd/kiosk sets it on
-// the app before New.
-func Theme() fyne.Theme { return newCounterTheme() }
+// Theme returns the theme the kiosk is designed for; New sets it on the
+// app.
+func Theme() fyne.Theme { return counter }
 
 // show rebuilds the current screen in the current language. Every new
 // screen is the citizen's doing, so it counts as activity.
@@ -254,9 +259,7 @@ func (k *Kiosk) show() {
 	if k.largeText {
 		body = container.NewThemeOverride(body, newLargeTextTheme())
 	}
-	// The counter theme is applied here, not only as the app's theme, so
-	// the interface looks and measures the same in every app, tests too.
-	k.win.SetContent(container.NewThemeOverride(container.NewBorder(k.header(), nil, nil, nil, body), counter))
+	k.win.SetContent(container.NewBorder(k.header(), nil, nil, nil, body))
 	if k.focusAfterShow != nil {
 		k.win.Canvas().Focus(k.focusAfterShow)
 	}

@@ -15,7 +15,7 @@ import (
 // newHomeKiosk builds the interface over the embedded sample catalog in a
 // test window the size of a small kiosk screen; it starts on the home
 // screen.
-func newHomeKiosk(t *testing.T, opts Options) (*Kiosk, fyne.Window) {
+func newHomeKiosk(t testing.TB, opts Options) (*Kiosk, fyne.Window) {
 	t.Helper()
 	test.NewTempApp(t)
 	cat, err := kiosk.ParseCatalog(assets.SampleCatalog())
@@ -46,7 +46,7 @@ func newTestKiosk(t *testing.T, lang kiosk.Lang) (*Kiosk, fyne.Window) {
 }
 
 // tapCardNamed taps the big choice with this title.
-func tapCardNamed(t *testing.T, w fyne.Window, name string) {
+func tapCardNamed(t testing.TB, w fyne.Window, name string) {
 	t.Helper()
 	test.Tap(findShown(t, w, "choice "+name, func(c *tapCard) bool { return c.name == name }).button)
 }
@@ -130,7 +130,7 @@ func shows(w fyne.Window, text string) bool {
 }
 
 // findShown returns the first visible object of type T that ok accepts.
-func findShown[T fyne.CanvasObject](t *testing.T, w fyne.Window, what string, ok func(T) bool) T {
+func findShown[T fyne.CanvasObject](t testing.TB, w fyne.Window, what string, ok func(T) bool) T {
 	t.Helper()
 	var found T
 	done := false
@@ -147,7 +147,7 @@ func findShown[T fyne.CanvasObject](t *testing.T, w fyne.Window, what string, ok
 
 // findButton returns the visible button — plain or touch — with exactly
 // this label.
-func findButton(t *testing.T, w fyne.Window, label string) fyne.Tappable {
+func findButton(t testing.TB, w fyne.Window, label string) fyne.Tappable {
 	t.Helper()
 	found := findShown(t, w, "button "+label, func(o fyne.CanvasObject) bool {
 		switch b := o.(type) {

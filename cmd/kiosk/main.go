@@ -56,7 +56,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
-	a.Settings().SetTheme(ui.Theme())
 	w := a.NewWindow("Một Cửa Kiosk")
 	w.SetFullScreen(cfg.fullScreen)
 	w.Resize(fyne.NewSize(1280, 800))
