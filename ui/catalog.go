@@ -43,6 +43,7 @@ func (s *catalogScreen) build() fyne.CanvasObject {
 	s.search.SetPlaceHolder(tr.T("catalog.search.placeholder"))
 	s.search.SetText(s.k.query)
 	s.search.OnChanged = s.onSearch
+	s.k.useKeyboard(s.search, ModeLetters)
 	clear := &widget.Button{Text: tr.T("catalog.search.clear"), Icon: theme.ContentClearIcon(), OnTapped: s.onClear}
 	searchRow := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), clear, s.search)
 

@@ -222,7 +222,7 @@ func TestDraggingTheCatalogScrollsIt(t *testing.T) {
 	if list.Offset.Y != 0 {
 		t.Fatalf("the catalog starts scrolled to %v", list.Offset.Y)
 	}
-	pos := fyne.NewPos(600, 600) // over the cards
+	pos := fyne.NewPos(600, 440) // over the cards, above the keyboard
 	test.Drag(w.Canvas(), pos, 0, -300)
 	if list.Offset.Y < 250 {
 		t.Errorf("after a 300 px finger drag up the catalog is scrolled to %.0f; want about 300", list.Offset.Y)

@@ -201,3 +201,31 @@ func TestTheReceiptAsksForARating(t *testing.T) {
 		t.Errorf("after rating: shown %q; want thanks instead of the faces", shownTexts(w))
 	}
 }
+
+// TestTheOnScreenKeyboardTypesTheAnswer: a citizen with no keyboard types
+// the child's name in Telex on the screen's keys and taps Xong.
+func TestTheOnScreenKeyboardTypesTheAnswer(t *testing.T) {
+	k, w := newHomeKiosk(t, Options{Submitter: &recordingSubmitter{}})
+	tapCardNamed(t, w, "Nộp hồ sơ")
+	test.Tap(cardOf(t, w, "dang-ky-khai-sinh"))
+	test.Tap(findButton(t, w, "Bắt đầu làm hồ sơ"))
+	test.Tap(findButton(t, w, "Tôi đồng ý"))
+	test.Tap(findButton(t, w, "Không có thẻ — tự nhập thông tin"))
+	entry, ok := w.Canvas().Focused().(*widget.Entry)
+	if !ok {
+		t.Fatalf("the question's box is not focused (%T): the keyboard would type nowhere", w.Canvas().Focused())
+	}
+	for _, key := range []string{"Chữ hoa", "T", "r", "a", "a", "n", "f", "Dấu cách", "Chữ hoa", "A", "n"} {
+		tapKey(t, k.keyboard, key)
+	}
+	if entry.Text != "Trần An" {
+		t.Fatalf("typed %q; want \"Trần An\"", entry.Text)
+	}
+	tapKey(t, k.keyboard, "Xong")
+	if k.journey.Answer("child_name") != "Trần An" || k.journey.Current().Field.ID != "child_dob" {
+		t.Errorf("after Xong the answer is %q on %s; want it taken and the next question", k.journey.Answer("child_name"), k.journey.Current().Field.ID)
+	}
+	if k.keyboard.Mode() != ModeNumbers {
+		t.Errorf("the date question shows the %v keyboard; want the number pad", k.keyboard.Mode())
+	}
+}

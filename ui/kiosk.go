@@ -87,10 +87,14 @@ type Kiosk struct {
 
 	largeText      bool           // the citizen asked for larger type; reset with the session
 	focusAfterShow fyne.Focusable // the field a screen wants focused once shown
-	lastActivity   time.Time
-	idleWarn       *widget.PopUp // the "are you still there?" countdown
-	idleCount      *widget.Label
-	tracked        *TrackedDossier // the last tracking result
+
+	keyboard     *Keyboard // one on-screen keyboard, under screens that ask for it
+	wantKeyboard bool      // the screen being built types text
+	keyboardMode Mode
+	lastActivity time.Time
+	idleWarn     *widget.PopUp // the "are you still there?" countdown
+	idleCount    *widget.Label
+	tracked      *TrackedDossier // the last tracking result
 
 	sync      *SyncStatus   // nil until the sync loop reports
 	syncLabel *widget.Label // in the header, updated in place
@@ -233,6 +237,8 @@ func New(win fyne.Window, cat *kiosk.Catalog, opts Options) (*Kiosk, error) {
 	if opts.IdleTimeout > 0 && opts.IdleWarning <= 0 {
 		k.opts.IdleWarning = DefaultIdleWarning
 	}
+	k.keyboard = NewKeyboard(win.Canvas(), func(key string) string { return k.tr.T(key) })
+	k.keyboard.OnDone = k.keyboardDone
 	// The kiosk sets its theme itself, so it looks and measures the same
 	// in every app, tests too. (A theme override around every new screen
 	// would lay it out once more at zero width: wrapped text at zero width
@@ -254,14 +260,35 @@ func Theme() fyne.Theme { return counter }
 // screen is the citizen's doing, so it counts as activity.
 func (k *Kiosk) show() {
 	k.activity()
-	k.focusAfterShow = nil
+	k.focusAfterShow, k.wantKeyboard = nil, false
 	body := k.body()
 	if k.largeText {
 		body = container.NewThemeOverride(body, newLargeTextTheme())
 	}
-	k.win.SetContent(container.NewBorder(k.header(), nil, nil, nil, body))
+	var keyboard fyne.CanvasObject
+	if k.wantKeyboard {
+		k.keyboard.SetMode(k.keyboardMode)
+		k.keyboard.Refresh() // labels in the current language
+		keyboard = k.keyboard
+	}
+	k.win.SetContent(container.NewBorder(k.header(), keyboard, nil, nil, body))
 	if k.focusAfterShow != nil {
 		k.win.Canvas().Focus(k.focusAfterShow)
+	}
+}
+
+// useKeyboard puts the on-screen keyboard under the screen being built,
+// in mode, typing into e (focused once shown). Every text field of the
+// kiosk is typed this way: there is no physical keyboard.
+func (k *Kiosk) useKeyboard(e *widget.Entry, mode Mode) {
+	k.wantKeyboard, k.keyboardMode, k.focusAfterShow = true, mode, e
+}
+
+// keyboardDone is the keyboard's Done: Enter in the focused field, which
+// answers the question or starts the search.
+func (k *Kiosk) keyboardDone() {
+	if e, ok := k.win.Canvas().Focused().(*widget.Entry); ok {
+		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	}
 }
 

@@ -31,6 +31,7 @@ func (s *resumeScreen) build() fyne.CanvasObject {
 	s.code.OnChanged = func(string) { s.k.activity() }
 	s.dob = widget.NewEntry()
 	s.dob.OnChanged = s.code.OnChanged
+	s.k.useKeyboard(s.code, ModeLetters)
 	s.dob.SetPlaceHolder(tr.T("wizard.placeholder.date"))
 	s.problem = widget.NewLabel("")
 	s.problem.Importance, s.problem.Wrapping = widget.DangerImportance, fyne.TextWrapWord

@@ -36,6 +36,7 @@ func (s *trackScreen) build() fyne.CanvasObject {
 	s.code.SetPlaceHolder(tr.T("track.placeholder"))
 	s.code.OnSubmitted = func(string) { s.onTrack() }
 	s.code.OnChanged = func(string) { s.k.activity() }
+	s.k.useKeyboard(s.code, ModeLetters)
 	find := &widget.Button{Text: tr.T("track.find"), Icon: theme.SearchIcon(), Importance: widget.HighImportance, OnTapped: s.onTrack}
 	s.result = widget.NewLabel(s.k.trackText())
 	s.result.Wrapping = fyne.TextWrapWord

@@ -112,6 +112,7 @@ func (s *wizardScreen) input(f *kiosk.Field) fyne.CanvasObject {
 	entry.SetPlaceHolder(placeholder(tr, f.Kind))
 	entry.OnSubmitted = s.submit
 	entry.OnChanged = func(string) { s.k.activity() }
+	s.k.useKeyboard(entry, keyboardModeFor(f.Kind))
 	next := &widget.Button{Text: tr.T("wizard.next"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance,
 		OnTapped: func() { s.submit(entry.Text) }}
 	return container.NewVBox(entry, next)
@@ -124,6 +125,15 @@ func (s *wizardScreen) choice(label, value string) fyne.CanvasObject {
 		b.Icon, b.Importance = theme.ConfirmIcon(), widget.HighImportance
 	}
 	return b
+}
+
+// keyboardModeFor gives digits for the fields made of digits.
+func keyboardModeFor(k kiosk.FieldKind) Mode {
+	switch k {
+	case kiosk.KindPersonalID, kiosk.KindPhone, kiosk.KindNumber, kiosk.KindDate:
+		return ModeNumbers
+	}
+	return ModeLetters
 }
 
 func placeholder(tr *translator, k kiosk.FieldKind) string {
