@@ -44,7 +44,7 @@ func TestSampleIdentitiesAreValid(t *testing.T) {
 			t.Errorf("%s: ParsePersonalID(%q) = %v", id.FullName, id.PersonalID, err)
 			continue
 		}
-		born, err := kiosk.CheckBirthDate(id.BirthDate, linkTestNow)
+		born, err := kiosk.CheckBirthDate(id.BirthDate, dossierTestNow)
 		if err != nil || born.Year() != pid.BirthYear {
 			t.Errorf("%s: born %q (%v); the ID number says %d", id.FullName, id.BirthDate, err, pid.BirthYear)
 		}

@@ -17,31 +17,11 @@ import (
 	"github.com/motcua/kiosk/kiosk/central"
 )
 
-var linkTestNow = time.Date(2026, 11, 27, 9, 30, 0, 0, time.FixedZone("ICT", 7*3600))
-
-// linkClock is a clock the link tests move by hand.
-type linkClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *linkClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *linkClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // linkTestServer starts a server on a hand-moved clock with one enrolled
 // kiosk and returns that kiosk's token.
-func linkTestServer(t *testing.T) (*Server, *httptest.Server, *linkClock, string) {
+func linkTestServer(t *testing.T) (*Server, *httptest.Server, *stepClock, string) {
 	t.Helper()
-	clock := &linkClock{now: linkTestNow}
+	clock := &stepClock{now: dossierTestNow}
 	s, hs := testServer(t, func(o *Options) { o.Now = clock.Now })
 	return s, hs, clock, enrolDevice(t, hs)
 }
@@ -139,7 +119,7 @@ func TestCreateLinkSession(t *testing.T) {
 	} {
 		l := createLink(t, hs, token, "link-"+req.Purpose, req)
 		if !linkURLRE.MatchString(l.URL) || !regexp.MustCompile(`^\d{6}$`).MatchString(l.ConfirmCode) ||
-			!strings.HasPrefix(l.ID, "lnk_") || !l.ExpiresAt.Equal(linkTestNow.Add(2*time.Minute)) {
+			!strings.HasPrefix(l.ID, "lnk_") || !l.ExpiresAt.Equal(dossierTestNow.Add(2*time.Minute)) {
 			t.Errorf("link session %+v = %+v; want a /l/ URL with 32 hex digits, 6 digits, expiry in 2 minutes", req, l)
 		}
 		if st := pollLink(t, hs, token, l.ID, ""); st.State != central.LinkPending || st.Attachments == nil || st.Version != 1 {
