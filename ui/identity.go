@@ -61,6 +61,9 @@ func (k *Kiosk) onCardScan(text string) string {
 		return k.tr.T("identity.notcard")
 	}
 	k.journey.Prefill(kiosk.CardAnswers(k.journey.Procedure().Form, applicantPerson, scan.Card), "card")
+	// The card proves the applicant's birth date even when the form does
+	// not ask it; the draft keeps it so that its resume code works.
+	k.cardBirthDate = kiosk.FormatDate(scan.Card.BirthDate)
 	k.goTo(screenWizard)
 	return ""
 }

@@ -77,9 +77,10 @@ type Kiosk struct {
 	rated    int               // the rating given on the receipt, 0 before
 	rejected map[string]string // the central system's messages on a refused dossier
 
-	draft      *DraftState   // the form as last handed to Drafts
-	resumeCode string        // shown on the form once the draft is saved
-	savedLabel *widget.Label // "Đã lưu" on the wizard, updated in place
+	draft         *DraftState   // the form as last handed to Drafts
+	resumeCode    string        // shown on the form once the draft is saved
+	cardBirthDate string        // the applicant's, from a scanned card (dd/mm/yyyy)
+	savedLabel    *widget.Label // "Đã lưu" on the wizard, updated in place
 
 	// background runs work off the UI goroutine, then its result on it;
 	// tests run both at once, as the test driver has no UI goroutine.
@@ -138,6 +139,9 @@ func (k *Kiosk) saveDraft() {
 	d := k.draft
 	d.ProcedureID, d.CatalogVersion = k.journey.Procedure().ID, k.catalog.Version
 	d.Answers, d.ConsentAt, d.BirthDate = k.journey.Answers(), k.consent, k.journey.Applicant().BirthDate
+	if d.BirthDate == "" {
+		d.BirthDate = k.cardBirthDate
+	}
 	k.opts.Drafts.Save(d)
 }
 
@@ -333,7 +337,7 @@ func (k *Kiosk) goTo(s screenID) {
 func (k *Kiosk) goHome() {
 	k.query, k.current, k.journey, k.consent = "", nil, nil, time.Time{}
 	k.receipt, k.tracked, k.rejected, k.rated = nil, nil, nil, 0
-	k.draft, k.resumeCode = nil, ""
+	k.draft, k.resumeCode, k.cardBirthDate = nil, "", ""
 	k.largeText = false
 	k.goTo(screenHome)
 }

@@ -102,3 +102,21 @@ func TestResumeOpensTheFirstQuestionLeft(t *testing.T) {
 		t.Errorf("the resumed answers were lost")
 	}
 }
+
+func TestACardGivesTheDraftItsBirthDateForResuming(t *testing.T) {
+	drafts := &fakeDrafts{}
+	_, w := newHomeKiosk(t, Options{Submitter: &recordingSubmitter{}, Drafts: drafts})
+	tapCardNamed(t, w, "Nộp hồ sơ")
+	test.Tap(cardOf(t, w, "dang-ky-khai-sinh"))
+	test.Tap(findButton(t, w, "Bắt đầu làm hồ sơ"))
+	test.Tap(findButton(t, w, "Tôi đồng ý"))
+	scan := w.Canvas().Focused().(*widget.Entry)
+	scan.SetText("001190012345||Nguyễn Thị Mai|05091990|Nữ|12 Lý Thường Kiệt, Hà Nội|01072021")
+	scan.OnSubmitted(scan.Text)
+	test.Type(w.Canvas().Focused().(*widget.Entry), "Trần Minh An")
+	test.Tap(findButton(t, w, "Tiếp tục"))
+	saves := drafts.saved()
+	if len(saves) == 0 || saves[len(saves)-1].BirthDate != "05/09/1990" {
+		t.Errorf("saves %+v; want the card's birth date on the draft (khai sinh does not ask it)", saves)
+	}
+}
