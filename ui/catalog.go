@@ -17,7 +17,7 @@ const searchLimit = 20
 // the catalog grouped by sector.
 type catalogScreen struct {
 	k       *Kiosk
-	search  *widget.Entry
+	search  *touchEntry
 	status  *widget.Label
 	results *fyne.Container
 	// cards holds one card per procedure, built once per screen and only
@@ -39,11 +39,11 @@ func (s *catalogScreen) build() fyne.CanvasObject {
 	heading := widget.NewLabelWithStyle(tr.T("catalog.heading"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	heading.SizeName = theme.SizeNameHeadingText
 
-	s.search = widget.NewEntry()
+	s.search = newTouchEntry()
 	s.search.SetPlaceHolder(tr.T("catalog.search.placeholder"))
 	s.search.SetText(s.k.query)
 	s.search.OnChanged = s.onSearch
-	s.k.useKeyboard(s.search, ModeLetters)
+	s.k.useKeyboardOnTouch(s.search, ModeLetters)
 	clear := &widget.Button{Text: tr.T("catalog.search.clear"), Icon: theme.ContentClearIcon(), OnTapped: s.onClear}
 	searchRow := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), clear, s.search)
 

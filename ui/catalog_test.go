@@ -28,7 +28,7 @@ func shownProcedures(k *Kiosk, w fyne.Window) []string {
 
 func searchBox(t *testing.T, w fyne.Window) *widget.Entry {
 	t.Helper()
-	return findShown(t, w, "search box", func(*widget.Entry) bool { return true })
+	return &findShown(t, w, "search box", func(*touchEntry) bool { return true }).Entry
 }
 
 func TestCatalogShowsEveryProcedureBySector(t *testing.T) {
@@ -226,5 +226,22 @@ func TestDraggingTheCatalogScrollsIt(t *testing.T) {
 	test.Drag(w.Canvas(), pos, 0, -300)
 	if list.Offset.Y < 250 {
 		t.Errorf("after a 300 px finger drag up the catalog is scrolled to %.0f; want about 300", list.Offset.Y)
+	}
+}
+
+func TestTheCatalogKeyboardAppearsWhenTheSearchIsTouched(t *testing.T) {
+	k, w := newTestKiosk(t, kiosk.VI)
+	if k.keyboard.Visible() {
+		t.Fatalf("the keyboard covers the catalog before anyone touched the search box")
+	}
+	w.Canvas().Focus(findShown(t, w, "search box", func(*touchEntry) bool { return true }))
+	if !k.keyboard.Visible() {
+		t.Errorf("touching the search box does not bring up the keyboard")
+	}
+	tapKey(t, k.keyboard, "t")
+	tapKey(t, k.keyboard, "a")
+	tapKey(t, k.keyboard, "m")
+	if got := searchBox(t, w).Text; got != "tam" {
+		t.Errorf("typed %q on the keyboard into the search; want \"tam\"", got)
 	}
 }

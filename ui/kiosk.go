@@ -91,6 +91,7 @@ type Kiosk struct {
 
 	keyboard     *Keyboard // one on-screen keyboard, under screens that ask for it
 	wantKeyboard bool      // the screen being built types text
+	keyboardLate bool      // … but only once its box is touched (browsing needs the room)
 	keyboardMode Mode
 	lastActivity time.Time
 	idleWarn     *widget.PopUp // the "are you still there?" countdown
@@ -264,7 +265,7 @@ func Theme() fyne.Theme { return counter }
 // screen is the citizen's doing, so it counts as activity.
 func (k *Kiosk) show() {
 	k.activity()
-	k.focusAfterShow, k.wantKeyboard = nil, false
+	k.focusAfterShow, k.wantKeyboard, k.keyboardLate = nil, false, false
 	body := k.body()
 	if k.largeText {
 		body = container.NewThemeOverride(body, newLargeTextTheme())
@@ -274,6 +275,11 @@ func (k *Kiosk) show() {
 		k.keyboard.SetMode(k.keyboardMode)
 		k.keyboard.Refresh() // labels in the current language
 		keyboard = k.keyboard
+		if k.keyboardLate {
+			k.keyboard.Hide()
+		} else {
+			k.keyboard.Show()
+		}
 	}
 	k.win.SetContent(container.NewBorder(k.header(), keyboard, nil, nil, body))
 	if k.focusAfterShow != nil {
@@ -286,6 +292,37 @@ func (k *Kiosk) show() {
 // kiosk is typed this way: there is no physical keyboard.
 func (k *Kiosk) useKeyboard(e *widget.Entry, mode Mode) {
 	k.wantKeyboard, k.keyboardMode, k.focusAfterShow = true, mode, e
+}
+
+// useKeyboardOnTouch is useKeyboard for a box that is not the point of
+// its screen (the catalog's search: most citizens browse): the keyboard
+// appears when the box is touched.
+func (k *Kiosk) useKeyboardOnTouch(e *touchEntry, mode Mode) {
+	k.wantKeyboard, k.keyboardLate, k.keyboardMode = true, true, mode
+	e.onFocus = func() {
+		if !k.keyboard.Visible() {
+			k.keyboard.Show()
+		}
+	}
+}
+
+// touchEntry is an Entry that says when a finger focuses it.
+type touchEntry struct {
+	widget.Entry
+	onFocus func()
+}
+
+func newTouchEntry() *touchEntry {
+	e := &touchEntry{}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func (e *touchEntry) FocusGained() {
+	e.Entry.FocusGained()
+	if e.onFocus != nil {
+		e.onFocus()
+	}
 }
 
 // keyboardDone is the keyboard's Done: Enter in the focused field, which

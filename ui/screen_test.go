@@ -70,7 +70,7 @@ func eachIn(root fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 		}
 		fn(o)
 		switch v := o.(type) {
-		case *widget.Label, *widget.Button, *TouchButton, *widget.Entry, *widget.RichText:
+		case *widget.Label, *widget.Button, *TouchButton, *widget.Entry, *touchEntry, *widget.RichText:
 			// Leaves for a reader: a Label draws itself with a RichText,
 			// which must not be read twice.
 		case *fyne.Container:
@@ -112,6 +112,8 @@ func texts(each func(func(fyne.CanvasObject))) []string {
 				out = append(out, v.Text)
 			}
 		case *widget.Entry:
+			out = append(out, v.Text)
+		case *touchEntry:
 			out = append(out, v.Text)
 		case *widget.RichText:
 			out = append(out, v.String())

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // fakeTracker knows one dossier.
@@ -25,7 +26,7 @@ func TestTrackByTypedCodeOrScannedReceipt(t *testing.T) {
 	tracker := &fakeTracker{}
 	_, w := newHomeKiosk(t, Options{Tracker: tracker})
 	tapCardNamed(t, w, "Tra cứu hồ sơ")
-	box := searchBox(t, w)
+	box := findShown(t, w, "the code box", func(*widget.Entry) bool { return true })
 	test.Type(box, "000.00.01.H26-999999-0000")
 	test.Tap(findButton(t, w, "Tra cứu"))
 	if !shows(w, "Không có hồ sơ nào với mã này") {
