@@ -15,7 +15,7 @@ DEB_RUN   := xvfb libgl1-mesa-dri xdotool imagemagick
 .PHONY: help deps build demo sim test check unit race e2e reliability bench screenshot lint-api fmt clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 deps: ## install missing Debian packages (as root), or print the apt-get line
 	@.ci/debian-deps $(DEB_BUILD) $(DEB_RUN)
@@ -26,7 +26,7 @@ build: deps ## build bin/kiosk (cgo, OpenGL) and bin/centralsim
 	CGO_ENABLED=1 $(GO) build -tags $(TAGS) -ldflags "-X main.version=$(VERSION)" -o $(BIN)/kiosk ./cmd/kiosk
 	CGO_ENABLED=0 $(GO) build -o $(BIN)/centralsim ./cmd/centralsim
 
-demo: build ## run the kiosk on this display with the sample catalog
+demo: build ## run the kiosk on this display, with the reference central server inside it
 	$(BIN)/kiosk --demo
 
 sim: ## run the reference central server on 127.0.0.1:8787 (data in centralsim.db)
