@@ -55,6 +55,26 @@ const (
 	screenIdentity
 )
 
+// session is what one citizen has done at the kiosk. goHome replaces it
+// whole, so nothing of theirs can outlive their session by being forgotten
+// in a reset.
+type session struct {
+	query    string            // the catalog search, kept across screens
+	current  *kiosk.Procedure  // the procedure being shown or filed
+	journey  *kiosk.Journey    // the form being filled, nil outside the wizard
+	consent  time.Time         // when the citizen consented, for the dossier
+	receipt  *Receipt          // the last submission's result, on the done screen
+	rated    int               // the rating given on the receipt, 0 before
+	rejected map[string]string // the central system's messages on a refused dossier
+	tracked  *TrackedDossier   // the last tracking result
+
+	draft         *DraftState // the form as last handed to Drafts
+	resumeCode    string      // shown on the form once the draft is saved
+	cardBirthDate string      // the applicant's, from a scanned card (dd/mm/yyyy)
+
+	largeText bool // the citizen asked for larger type
+}
+
 // Kiosk is the whole interface in one window. It owns what the citizen has
 // done so far (the search query, the chosen procedure) so that a language
 // switch can rebuild the screen without losing any of it.
@@ -69,24 +89,14 @@ type Kiosk struct {
 	screen screenID
 	notice string // a message for the home screen, e.g. after declining consent
 
-	query    string            // the catalog search, kept across screens
-	current  *kiosk.Procedure  // the procedure being shown or filed
-	journey  *kiosk.Journey    // the form being filled, nil outside the wizard
-	consent  time.Time         // when the citizen consented, for the dossier
-	receipt  *Receipt          // the last submission's result, on the done screen
-	rated    int               // the rating given on the receipt, 0 before
-	rejected map[string]string // the central system's messages on a refused dossier
+	session // what the citizen at the kiosk has done so far
 
-	draft         *DraftState   // the form as last handed to Drafts
-	resumeCode    string        // shown on the form once the draft is saved
-	cardBirthDate string        // the applicant's, from a scanned card (dd/mm/yyyy)
-	savedLabel    *widget.Label // "Đã lưu" on the wizard, updated in place
+	savedLabel *widget.Label // "Đã lưu" on the wizard, updated in place
 
 	// background runs work off the UI goroutine, then its result on it;
 	// tests run both at once, as the test driver has no UI goroutine.
 	background func(work func() (then func()))
 
-	largeText      bool           // the citizen asked for larger type; reset with the session
 	focusAfterShow fyne.Focusable // the field a screen wants focused once shown
 
 	keyboard     *Keyboard // one on-screen keyboard, under screens that ask for it
@@ -96,7 +106,6 @@ type Kiosk struct {
 	lastActivity time.Time
 	idleWarn     *widget.PopUp // the "are you still there?" countdown
 	idleCount    *widget.Label
-	tracked      *TrackedDossier // the last tracking result
 
 	sync      *SyncStatus   // nil until the sync loop reports
 	syncLabel *widget.Label // in the header, updated in place
@@ -372,10 +381,7 @@ func (k *Kiosk) goTo(s screenID) {
 // goHome ends the citizen's session: everything they entered leaves the
 // kiosk's memory and screen, and the next citizen starts fresh.
 func (k *Kiosk) goHome() {
-	k.query, k.current, k.journey, k.consent = "", nil, nil, time.Time{}
-	k.receipt, k.tracked, k.rejected, k.rated = nil, nil, nil, 0
-	k.draft, k.resumeCode, k.cardBirthDate = nil, "", ""
-	k.largeText = false
+	k.session = session{}
 	k.goTo(screenHome)
 }
 
