@@ -389,7 +389,10 @@ func TestWhatAnErrorDoesToADossier(t *testing.T) {
 				t.Fatal(err)
 			}
 			opts := fastSync()
-			opts.BackoffBase = time.Hour // one attempt only
+			// One attempt only: a long backoff, and no jitter, which could
+			// otherwise draw a wait near zero and start a second attempt.
+			opts.BackoffBase, opts.BackoffMax = time.Hour, time.Hour
+			opts.Jitter = func(ceiling time.Duration) time.Duration { return ceiling }
 			y := offline.NewSyncer(s, fakeSender{uploadErr: tt.uploadErr, submitErr: tt.sendErr}, opts)
 			stop := startSyncer(t, y)
 			waitFor(t, 5*time.Second, "the attempt", func() bool {
