@@ -96,7 +96,7 @@ func (s *Store) Submit(d *Draft) (OutboxItem, error) {
 		if err != nil {
 			return err
 		}
-		item = OutboxItem{Seq: seq, DraftID: d.ID, IdempotencyKey: central.NewIdempotencyKey(),
+		item = OutboxItem{Seq: seq, DraftID: d.ID, ProcedureID: d.ProcedureID, IdempotencyKey: central.NewIdempotencyKey(),
 			State: Queued, QueuedAt: s.opts.Now()}
 		if err := putRecord(b, outboxRecord{OutboxItem: item}); err != nil {
 			return err
@@ -414,4 +414,21 @@ func (s *Store) updateItem(seq uint64, change func(b *bolt.Bucket, rec *outboxRe
 		}
 		return putRecord(b, rec)
 	})
+}
+
+// ProcedureUse counts the dossiers in the outbox by procedure: what is
+// filed most at this kiosk, for "most used here" (accepted dossiers stay
+// in the outbox for AcceptedLifetime, so it is the recent weeks' use).
+func (s *Store) ProcedureUse() (map[string]int, error) {
+	items, err := s.Outbox()
+	if err != nil {
+		return nil, err
+	}
+	use := map[string]int{}
+	for _, it := range items {
+		if it.ProcedureID != "" {
+			use[it.ProcedureID]++
+		}
+	}
+	return use, nil
 }

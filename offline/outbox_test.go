@@ -543,3 +543,18 @@ func outboxKeys(t *testing.T, path string) int {
 	}
 	return n
 }
+
+func TestProcedureUseCountsTheOutbox(t *testing.T) {
+	s := openStore(t, t.TempDir(), offline.Options{})
+	for _, id := range []string{"dang-ky-tam-tru", "dang-ky-tam-tru", "dang-ky-khai-sinh"} {
+		d := birthDraft("")
+		d.ProcedureID = id
+		if _, err := s.Submit(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	use, err := s.ProcedureUse()
+	if err != nil || use["dang-ky-tam-tru"] != 2 || use["dang-ky-khai-sinh"] != 1 || len(use) != 2 {
+		t.Errorf("ProcedureUse() = %v, %v; want tạm trú 2, khai sinh 1", use, err)
+	}
+}

@@ -53,7 +53,8 @@ const (
 type OutboxItem struct {
 	Seq            uint64            `json:"seq"`
 	DraftID        string            `json:"draft_id"`
-	IdempotencyKey string            `json:"idempotency_key"` // fixed at submission, reused on every attempt
+	ProcedureID    string            `json:"procedure_id,omitempty"` // not personal: counts "most used here"
+	IdempotencyKey string            `json:"idempotency_key"`        // fixed at submission, reused on every attempt
 	State          OutboxState       `json:"state"`
 	QueuedAt       time.Time         `json:"queued_at"`
 	Attempts       int               `json:"attempts"`

@@ -9,6 +9,15 @@ import (
 	"github.com/motcua/kiosk/kiosk"
 )
 
+// mostUsedShown is how many "most used here" procedures head the catalog.
+const mostUsedShown = 3
+
+func sectorHeading(text string) fyne.CanvasObject {
+	h := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	h.SizeName = theme.SizeNameSubHeadingText
+	return h
+}
+
 // searchLimit is how many hits a search shows: enough for any real query,
 // few enough that a citizen can read them all.
 const searchLimit = 20
@@ -94,13 +103,20 @@ func (s *catalogScreen) refresh() {
 func (s *catalogScreen) bySector() []fyne.CanvasObject {
 	lang := s.k.tr.lang
 	var objs []fyne.CanvasObject
+	// "Most used here" first: the few procedures this counter files most
+	// are what most citizens came for. Their cards appear again under
+	// their sector, so each card here is a copy.
+	if top := s.k.mostUsed(mostUsedShown); len(top) > 0 {
+		objs = append(objs, sectorHeading(s.k.tr.T("catalog.mostused")))
+		for _, p := range top {
+			objs = append(objs, newProcedureCard(s.k, p))
+		}
+	}
 	for _, g := range s.k.catalog.BySector() {
 		if len(g.Procedures) == 0 {
 			continue
 		}
-		h := widget.NewLabelWithStyle(g.Sector.Name.In(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		h.SizeName = theme.SizeNameSubHeadingText
-		objs = append(objs, h)
+		objs = append(objs, sectorHeading(g.Sector.Name.In(lang)))
 		for _, p := range g.Procedures {
 			objs = append(objs, s.cards[p.ID])
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -243,5 +244,22 @@ func TestTheCatalogKeyboardAppearsWhenTheSearchIsTouched(t *testing.T) {
 	tapKey(t, k.keyboard, "m")
 	if got := searchBox(t, w).Text; got != "tam" {
 		t.Errorf("typed %q on the keyboard into the search; want \"tam\"", got)
+	}
+}
+
+func TestMostUsedHereComesFirst(t *testing.T) {
+	k, w := newHomeKiosk(t, Options{Usage: map[string]int{"dang-ky-tam-tru": 5, "dang-ky-ket-hon": 2}})
+	tapCardNamed(t, w, "Nộp hồ sơ")
+	ids := shownProcedures(k, w)
+	if !shows(w, "Hay làm ở đây") || len(ids) < 2 || ids[0] != "dang-ky-tam-tru" || ids[1] != "dang-ky-ket-hon" {
+		t.Errorf("the catalog starts with %v; want tạm trú then kết hôn under \"Hay làm ở đây\"", ids[:min(3, len(ids))])
+	}
+	if got, want := len(ids), len(k.catalog.Procedures)+2; got != want {
+		t.Errorf("the catalog shows %d cards; want every procedure once by sector plus the 2 most used (%d)", got, want)
+	}
+	test.Type(searchBox(t, w), "đăng ký")
+	ids = shownProcedures(k, w)
+	if slices.Index(ids, "dang-ky-tam-tru") > slices.Index(ids, "dang-ky-khai-sinh") {
+		t.Errorf("searching \"đăng ký\" gives %v; want the much used tạm trú before khai sinh, an equal match", ids)
 	}
 }

@@ -5,6 +5,8 @@
 package ui
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -28,6 +30,9 @@ type Options struct {
 	Drafts Drafts
 	// Feedback takes the rating on the receipt; nil: no rating asked.
 	Feedback Feedback
+	// Usage counts the dossiers recently filed at this kiosk by procedure:
+	// the most used come first in the catalog and in search ties.
+	Usage map[string]int
 	// Now is the clock of validation, consent and idleness; nil: time.Now.
 	Now func() time.Time
 	// IdleTimeout is how long without a touch before the kiosk warns
@@ -82,6 +87,7 @@ type Kiosk struct {
 	win     fyne.Window
 	catalog *kiosk.Catalog
 	index   *kiosk.Index
+	usage   map[string]int // dossiers filed here by procedure
 	tr      *translator
 	unit    string
 
@@ -194,6 +200,7 @@ func (k *Kiosk) SetSyncStatus(st SyncStatus) {
 func (k *Kiosk) SetCatalog(cat *kiosk.Catalog) {
 	k.catalog = cat
 	k.index = kiosk.NewIndex(cat.Procedures)
+	k.index.SetBoost(boosts(k.usage))
 	if k.screen == screenCatalog {
 		k.show()
 		return
@@ -241,6 +248,7 @@ func New(win fyne.Window, cat *kiosk.Catalog, opts Options) (*Kiosk, error) {
 		win:     win,
 		catalog: cat,
 		index:   kiosk.NewIndex(cat.Procedures),
+		usage:   maps.Clone(opts.Usage),
 		tr:      tr,
 		unit:    opts.Unit,
 		opts:    opts,
@@ -248,6 +256,10 @@ func New(win fyne.Window, cat *kiosk.Catalog, opts Options) (*Kiosk, error) {
 			go func() { fyne.Do(work()) }()
 		},
 	}
+	if k.usage == nil {
+		k.usage = map[string]int{}
+	}
+	k.index.SetBoost(boosts(k.usage))
 	if opts.IdleTimeout > 0 && opts.IdleWarning <= 0 {
 		k.opts.IdleWarning = DefaultIdleWarning
 	}
@@ -398,4 +410,26 @@ func (k *Kiosk) openProcedure(p *kiosk.Procedure) {
 func (k *Kiosk) backToCatalog() {
 	k.current = nil
 	k.goTo(screenCatalog)
+}
+
+// boosts turns use counts into the search index's weights.
+func boosts(use map[string]int) map[string]float64 {
+	out := make(map[string]float64, len(use))
+	for id, n := range use {
+		out[id] = float64(n)
+	}
+	return out
+}
+
+// mostUsed returns up to n procedures filed here, most used first (ties
+// in catalog order).
+func (k *Kiosk) mostUsed(n int) []*kiosk.Procedure {
+	var out []*kiosk.Procedure
+	for i := range k.catalog.Procedures {
+		if p := &k.catalog.Procedures[i]; k.usage[p.ID] > 0 {
+			out = append(out, p)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *kiosk.Procedure) int { return k.usage[b.ID] - k.usage[a.ID] })
+	return out[:min(n, len(out))]
 }

@@ -140,6 +140,9 @@ func (b *backend) start(k *ui.Kiosk) {
 // when the kiosk knows a central system.
 func (b *backend) uiOptions(cfg config) ui.Options {
 	opts := ui.Options{Lang: cfg.lang, Unit: b.unit, IdleTimeout: cfg.idle, IdleTicker: cfg.idle > 0}
+	if use, err := b.store.ProcedureUse(); err == nil {
+		opts.Usage = use // read once at start, before the first screen
+	}
 	if b.client != nil {
 		opts.Submitter = outboxSubmitter{store: b.store, saver: b.saver, wake: b.syncer.Wake, poll: 100 * time.Millisecond}
 		opts.Tracker = clientTracker{client: b.client}
