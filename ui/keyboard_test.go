@@ -52,28 +52,14 @@ func newKeyboardWindow(t *testing.T) (*Keyboard, *widget.Entry, fyne.Window) {
 func keyboardKeys(t *testing.T, kb *Keyboard) map[string]*widget.Button {
 	t.Helper()
 	keys := map[string]*widget.Button{}
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if !o.Visible() {
-			return
-		}
-		switch v := o.(type) {
-		case *widget.Button:
+	eachIn(kb, func(o fyne.CanvasObject) {
+		if v, ok := o.(*widget.Button); ok {
 			if _, dup := keys[v.Text]; dup {
 				t.Fatalf("two keys labelled %q", v.Text)
 			}
 			keys[v.Text] = v
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
 		}
-	}
-	walk(kb)
+	})
 	return keys
 }
 
