@@ -214,16 +214,22 @@ func (s *Server) phoneSameOrigin(r *http.Request) bool {
 	return err == nil && pub.Host != "" && u.Host == pub.Host
 }
 
-func (s *Server) handleLinkPage(w http.ResponseWriter, r *http.Request) {
+// phoneLink finds the link session of the page's token and checks that
+// this phone may use it.
+func (s *Server) phoneLink(r *http.Request) (linkRecord, error) {
 	hash, ok := linkTokenHash(r)
 	if !ok {
-		s.writeLinkProblem(w, r, errLinkUnknown)
-		return
+		return linkRecord{}, errLinkUnknown
 	}
 	rec, err := s.linkForToken(hash)
 	if err == nil {
 		err = phoneAccess(&rec, r, s.opts.Now())
 	}
+	return rec, err
+}
+
+func (s *Server) handleLinkPage(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.phoneLink(r)
 	if err != nil {
 		s.writeLinkProblem(w, r, err)
 		return
@@ -247,10 +253,7 @@ func (s *Server) handleLinkPagePost(w http.ResponseWriter, r *http.Request) {
 	}
 	// A first look, before reading a body of up to 10 MiB: an unknown,
 	// ended or taken link reads nothing. phoneChange checks again.
-	rec, err := s.linkForToken(hash)
-	if err == nil {
-		err = phoneAccess(&rec, r, s.opts.Now())
-	}
+	rec, err := s.phoneLink(r)
 	if err != nil {
 		s.writeLinkProblem(w, r, err)
 		return
