@@ -223,9 +223,9 @@ func (j *Journey) skipLocked(dir int) {
 	}
 }
 
-// Applicant is who files the dossier, read from the form: the person
-// "applicant"'s name, ID number and birth date, and the form's phone and
-// email.
+// Applicant is who files the dossier, read from the form: the name, ID
+// number and birth date of the procedure's ApplicantPerson, and the form's
+// phone and email.
 type Applicant struct {
 	FullName, PersonalID, BirthDate, Phone, Email string
 }
@@ -233,14 +233,15 @@ type Applicant struct {
 // Applicant reads the applicant from the answers so far.
 func (j *Journey) Applicant() Applicant {
 	var a Applicant
+	who := j.proc.ApplicantPerson()
 	for _, f := range j.proc.Form {
 		v := j.answers[f.ID]
 		switch {
-		case f.Person == "applicant" && f.Kind == KindPersonName:
+		case who != "" && f.Person == who && f.Kind == KindPersonName:
 			a.FullName = v
-		case f.Person == "applicant" && f.Kind == KindPersonalID:
+		case who != "" && f.Person == who && f.Kind == KindPersonalID:
 			a.PersonalID = v
-		case f.Person == "applicant" && f.Role == RoleBirthDate:
+		case who != "" && f.Person == who && f.Role == RoleBirthDate:
 			a.BirthDate = v
 		case f.Kind == KindPhone && a.Phone == "":
 			a.Phone = v

@@ -156,3 +156,43 @@ func TestJourneyResumeStartsAtTheFirstQuestionLeft(t *testing.T) {
 		t.Errorf("Resume() of a complete draft is on %+v; want the check page", complete.Current())
 	}
 }
+
+func TestApplicantPersonIsWhoFiles(t *testing.T) {
+	cat, err := kiosk.ParseCatalog(assets.SampleCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ procedure, want string }{
+		{"dang-ky-khai-sinh", "applicant"}, // the child is not who comes to the counter
+		{"dang-ky-thuong-tru", "resident"}, // the resident files for themselves
+		{"dang-ky-ket-hon", "husband"},     // the first spouse named
+		{"trich-luc-ban-do-dia-chinh", "owner"},
+	} {
+		p, ok := cat.Procedure(tc.procedure)
+		if !ok {
+			t.Fatalf("no %s in the sample catalog", tc.procedure)
+		}
+		if got := p.ApplicantPerson(); got != tc.want {
+			t.Errorf("%s: ApplicantPerson() = %q; want %q", tc.procedure, got, tc.want)
+		}
+	}
+	noPerson := &kiosk.Procedure{Form: []kiosk.Field{{ID: "parcel", Kind: kiosk.KindNumber}}}
+	if got := noPerson.ApplicantPerson(); got != "" {
+		t.Errorf("a form about no person: ApplicantPerson() = %q; want \"\"", got)
+	}
+}
+
+func TestApplicantOfAFormWithoutAnApplicantPersonIsItsFirstPerson(t *testing.T) {
+	p := &kiosk.Procedure{ID: "p", Form: []kiosk.Field{
+		{ID: "resident_name", Kind: kiosk.KindPersonName, Person: "resident"},
+		{ID: "resident_id", Kind: kiosk.KindPersonalID, Person: "resident"},
+		{ID: "resident_dob", Kind: kiosk.KindDate, Role: kiosk.RoleBirthDate, Person: "resident"},
+		{ID: "host_name", Kind: kiosk.KindPersonName, Person: "host"},
+	}}
+	j := kiosk.NewJourney(p, map[string]string{"resident_name": "Lê Văn Bình", "resident_id": "079085001234",
+		"resident_dob": "15/03/1985", "host_name": "Phạm Thị Hoa"}, time.Now)
+	want := kiosk.Applicant{FullName: "Lê Văn Bình", PersonalID: "079085001234", BirthDate: "15/03/1985"}
+	if got := j.Applicant(); got != want {
+		t.Errorf("Applicant() = %+v; want %+v", got, want)
+	}
+}

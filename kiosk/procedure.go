@@ -167,3 +167,26 @@ type Option struct {
 	Value string `json:"value"`
 	Label Text   `json:"label"`
 }
+
+// PersonApplicant is the person of a form who files the dossier, when the
+// form names them apart from the people it is about (khai sinh: the child,
+// the mother, the father, and the applicant who comes to the counter).
+const PersonApplicant = "applicant"
+
+// ApplicantPerson is the form's person who files the dossier: "applicant"
+// when the form has one, else the person of its first name question — on
+// a residence registration the resident files for themselves, on a
+// marriage the first spouse named. It is "" for a form about no person
+// (a land-map extract): then the dossier has no named applicant.
+func (p *Procedure) ApplicantPerson() string {
+	first := ""
+	for _, f := range p.Form {
+		if f.Person == PersonApplicant {
+			return PersonApplicant
+		}
+		if first == "" && f.Kind == KindPersonName {
+			first = f.Person
+		}
+	}
+	return first
+}

@@ -427,7 +427,7 @@ func (b *BurstDetector) minLen() int {
 func CardAnswers(form []Field, person string, c CardData) map[string]string {
 	out := map[string]string{}
 	for _, f := range form {
-		if f.Person != person {
+		if person == "" || f.Person != person { // "": no one's fields, not everyone's
 			continue
 		}
 		switch {

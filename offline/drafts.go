@@ -47,7 +47,8 @@ type DraftInfo struct {
 	UpdatedAt   time.Time
 	ExpiresAt   time.Time
 	// ResumeCode continues the draft later with the applicant's birth
-	// date; Resumable says the draft has that date, so the code works.
+	// date or ID number; Resumable says the draft has one of them, so the
+	// code works.
 	ResumeCode string
 	Resumable  bool
 }
@@ -125,7 +126,7 @@ func (s *Store) saveDraftTx(tx *bolt.Tx, d *Draft) error {
 	}
 	meta, err := json.Marshal(draftMeta{ProcedureID: d.ProcedureID, CreatedAt: d.CreatedAt,
 		UpdatedAt: now, ExpiresAt: now.Add(s.opts.DraftLifetime),
-		ResumeCode: d.ResumeCode, Resumable: d.BirthDate != ""})
+		ResumeCode: d.ResumeCode, Resumable: provable(d)})
 	if err != nil {
 		return err
 	}

@@ -239,7 +239,7 @@ func TestListDrafts(t *testing.T) {
 	s, clock := newClockedStore(t, "", Options{DraftLifetime: time.Hour})
 	old := sampleDraft()
 	noDate := sampleDraft()
-	noDate.BirthDate = ""
+	noDate.BirthDate, noDate.Applicant.PersonalID = "", ""
 	newer := sampleDraft()
 	newer.ProcedureID = "chung-thuc-ban-sao"
 	for i, d := range []*Draft{old, noDate, newer} {
@@ -268,7 +268,7 @@ func TestListDrafts(t *testing.T) {
 		t.Errorf("ListDrafts()[0] = %+v; want %+v", list[0], want)
 	}
 	if list[1].Resumable {
-		t.Errorf("a draft without a birth date is listed as Resumable")
+		t.Errorf("a draft without a birth date or ID number is listed as Resumable")
 	}
 	clock.Advance(20 * time.Minute) // old is an hour old: expired
 	if list, _ := s.ListDrafts(); len(list) != 2 || list[1].ID != noDate.ID {

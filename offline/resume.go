@@ -3,6 +3,7 @@ package offline
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -37,8 +38,9 @@ var (
 	ErrResumeNotFound       = errors.New("no draft has this resume code")
 	ErrResumeLocked         = errors.New("this resume code is locked after too many wrong tries")
 	ErrResumeWrongBirthDate = errors.New("the date of birth does not match the draft's")
-	// ErrResumeNoBirthDate: the draft has no date of birth yet, so nothing
-	// can prove the person resuming it is its applicant. We refuse rather
+	// ErrResumeNoBirthDate: the draft has neither the applicant's date of
+	// birth nor their ID number yet, so nothing can prove the person
+	// resuming it is its applicant. We refuse rather
 	// than let a code alone open it (a slip can be lost or photographed);
 	// the UI shows the code only once the draft is Resumable.
 	ErrResumeNoBirthDate = errors.New("the draft has no date of birth to check")
@@ -192,19 +194,23 @@ func deleteOrphanResumes(tx *bolt.Tx) error {
 }
 
 // ResumeDraft opens the draft with this resume code for the citizen who
-// gives its applicant's date of birth. It refuses with ErrResumeCodeInvalid
-// (mistyped), a *kiosk.Invalid (the date cannot be read: not a try),
-// ErrResumeNotFound (no such code, or its draft expired), a *LockedError,
-// ErrResumeNoBirthDate, or a *WrongBirthDateError. The fifth wrong date
-// in a row locks the code for 15 minutes; after the lock, the count
-// starts again. Tries are counted in the same transaction that checks
-// them, so concurrent tries cannot get past the limit.
-func (s *Store) ResumeDraft(code, birthDate string) (*Draft, error) {
+// proves it is theirs with its applicant's date of birth or, as well, with
+// the applicant's 12-digit ID number: a form such as khai sinh asks the
+// applicant's ID number but not their birth date, and an ID number is
+// known only to its holder just as well. It refuses with
+// ErrResumeCodeInvalid (mistyped), a *kiosk.Invalid (the proof is neither
+// a date nor an ID number: not a try), ErrResumeNotFound (no such code, or
+// its draft expired), a *LockedError, ErrResumeNoBirthDate, or a
+// *WrongBirthDateError. The fifth wrong proof in a row locks the code for
+// 15 minutes; after the lock, the count starts again. Tries are counted in
+// the same transaction that checks them, so concurrent tries cannot get
+// past the limit.
+func (s *Store) ResumeDraft(code, proof string) (*Draft, error) {
 	code, err := NormalizeResumeCode(code)
 	if err != nil {
 		return nil, err
 	}
-	want, err := kiosk.ParseDate(birthDate)
+	want, err := readProof(proof)
 	if err != nil {
 		return nil, fmt.Errorf("resume: %w", err)
 	}
@@ -222,9 +228,44 @@ func (s *Store) ResumeDraft(code, birthDate string) (*Draft, error) {
 	return d, refusal
 }
 
+// resumeProof is what the citizen gave to prove a draft is theirs: a date
+// of birth, or an ID number.
+type resumeProof struct {
+	birth      time.Time
+	personalID string
+}
+
+// readProof reads a proof as typed: twelve digits (spaces allowed) are an
+// ID number, anything else must be a date.
+func readProof(s string) (resumeProof, error) {
+	if digits := strings.Join(strings.Fields(s), ""); len(digits) == 12 && strings.Trim(digits, "0123456789") == "" {
+		return resumeProof{personalID: digits}, nil
+	}
+	t, err := kiosk.ParseDate(s)
+	if err != nil {
+		return resumeProof{}, &kiosk.Invalid{Message: kiosk.Text{VI: "Hãy nhập ngày sinh (ngày/tháng/năm) hoặc số định danh 12 số của người nộp hồ sơ.",
+			EN: "Enter the applicant's date of birth (dd/mm/yyyy) or 12-digit ID number."}}
+	}
+	return resumeProof{birth: t}, nil
+}
+
+// provable reports whether a draft holds anything a proof can match.
+func provable(d *Draft) bool { return d.BirthDate != "" || d.Applicant.PersonalID != "" }
+
+// matches reports whether the proof is the draft's; an ID number is
+// compared in constant time, as a secret is.
+func (p resumeProof) matches(d *Draft) bool {
+	if p.personalID != "" {
+		return d.Applicant.PersonalID != "" &&
+			subtle.ConstantTimeCompare([]byte(p.personalID), []byte(d.Applicant.PersonalID)) == 1
+	}
+	have, err := kiosk.ParseDate(d.BirthDate)
+	return err == nil && have.Equal(p.birth)
+}
+
 // resumeTx returns the draft, or why the citizen is refused (refusal), or
 // a storage error that aborts the transaction.
-func (s *Store) resumeTx(tx *bolt.Tx, code string, want time.Time) (d *Draft, refusal, err error) {
+func (s *Store) resumeTx(tx *bolt.Tx, code string, want resumeProof) (d *Draft, refusal, err error) {
 	b := tx.Bucket(bucketResume)
 	raw := b.Get([]byte(code))
 	if raw == nil {
@@ -249,11 +290,10 @@ func (s *Store) resumeTx(tx *bolt.Tx, code string, want time.Time) (d *Draft, re
 	if err != nil {
 		return nil, nil, err
 	}
-	have, err := kiosk.ParseDate(d.BirthDate)
-	if err != nil {
+	if !provable(d) {
 		return nil, ErrResumeNoBirthDate, nil
 	}
-	if have.Equal(want) {
+	if want.matches(d) {
 		e.Fails = 0
 	} else {
 		refusal = s.countWrongTry(&e, now)

@@ -209,7 +209,7 @@ func TestResumeDraftLockedUntil(t *testing.T) {
 func TestResumeDraftRefusals(t *testing.T) {
 	s, clock := newClockedStore(t, "", Options{})
 	noDate := sampleDraft()
-	noDate.BirthDate = ""
+	noDate.BirthDate, noDate.Applicant.PersonalID = "", ""
 	expiring := sampleDraft()
 	for _, d := range []*Draft{noDate, expiring} {
 		if err := s.SaveDraft(d); err != nil {
@@ -229,7 +229,7 @@ func TestResumeDraftRefusals(t *testing.T) {
 	}{
 		{"unknown code", "WWWW-WWWW", seedBirth, ErrResumeNotFound},
 		{"mistyped code", "WWWW-WWW0", seedBirth, ErrResumeCodeInvalid},
-		{"draft without a birth date", noDate.ResumeCode, seedBirth, ErrResumeNoBirthDate},
+		{"draft without a birth date or ID number", noDate.ResumeCode, seedBirth, ErrResumeNoBirthDate},
 		{"expired draft", expiring.ResumeCode, seedBirth, ErrResumeNotFound},
 	}
 	for _, tt := range tests {
@@ -271,5 +271,45 @@ func TestResumeDraftConcurrent(t *testing.T) {
 	}
 	if _, err := s.ResumeDraft(d.ResumeCode, seedBirth); !errors.Is(err, ErrResumeLocked) {
 		t.Errorf("ResumeDraft(right date) after the burst = %v; want locked", err)
+	}
+}
+
+// TestResumeDraftByIDNumber: a form that asks the applicant's ID number
+// but not their birth date (khai sinh) resumes with the ID number; either
+// proof works on a draft that has both, and a wrong one is a counted try.
+func TestResumeDraftByIDNumber(t *testing.T) {
+	s, _ := newClockedStore(t, "", Options{})
+	idOnly := sampleDraft()
+	idOnly.BirthDate = ""
+	both := sampleDraft()
+	for _, d := range []*Draft{idOnly, both} {
+		if err := s.SaveDraft(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	spaced := seedID[:4] + " " + seedID[4:8] + " " + seedID[8:]
+	tests := []struct {
+		name, code, proof string
+		want              error // nil: the draft opens
+	}{
+		{"ID number", idOnly.ResumeCode, seedID, nil},
+		{"ID number typed in groups", idOnly.ResumeCode, spaced, nil},
+		{"another ID number", idOnly.ResumeCode, "001190099999", ErrResumeWrongBirthDate},
+		{"a date on a draft without one", idOnly.ResumeCode, seedBirth, ErrResumeWrongBirthDate},
+		{"ID number on a draft with both", both.ResumeCode, seedID, nil},
+		{"date on a draft with both", both.ResumeCode, seedBirth, nil},
+	}
+	for _, tt := range tests {
+		got, err := s.ResumeDraft(tt.code, tt.proof)
+		if !errors.Is(err, tt.want) || (tt.want == nil) != (got != nil) {
+			t.Errorf("%s: ResumeDraft(%q, %q) = %v, %v; want %v", tt.name, tt.code, tt.proof, got, err, tt.want)
+		}
+	}
+	var inv *kiosk.Invalid
+	if _, err := s.ResumeDraft(idOnly.ResumeCode, "12345"); !errors.As(err, &inv) {
+		t.Errorf("ResumeDraft(proof 12345) = %v; want a message saying what to type", err)
+	}
+	if list, err := s.ListDrafts(); err != nil || len(list) != 2 || !list[0].Resumable || !list[1].Resumable {
+		t.Errorf("ListDrafts() = %+v, %v; want both resumable", list, err)
 	}
 }

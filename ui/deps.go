@@ -62,10 +62,10 @@ type DraftState struct {
 	ID, ProcedureID, CatalogVersion string
 	Answers                         map[string]string
 	ConsentAt                       time.Time
-	// BirthDate is the applicant's (dd/mm/yyyy) when the form asks it: a
-	// draft resumes with its code plus this date, so without it there is
-	// no resume code to show.
-	BirthDate string
+	// BirthDate (dd/mm/yyyy) and PersonalID are the applicant's, as far
+	// as known: a draft resumes with its code plus either of them, so
+	// without both there is no resume code to show.
+	BirthDate, PersonalID string
 }
 
 // Drafts keeps the form saved as the citizen goes — within 300 ms, off the
@@ -73,7 +73,7 @@ type DraftState struct {
 // the kiosk hears how each save went through Kiosk.SetSaved.
 type Drafts interface {
 	Save(d *DraftState)
-	Resume(code, birthDate string) (DraftState, error)
+	Resume(code, proof string) (DraftState, error) // proof: birth date or ID number
 }
 
 // ResumeError says why a draft could not be resumed, so the screen can

@@ -9,14 +9,12 @@ import (
 	"github.com/motcua/kiosk/kiosk"
 )
 
-// applicantPerson is the form's person who files the dossier.
-const applicantPerson = "applicant"
-
 // asksApplicantID reports whether the form asks the applicant's ID number:
 // then the card can fill the applicant's details.
 func asksApplicantID(p *kiosk.Procedure) bool {
+	who := p.ApplicantPerson()
 	for _, f := range p.Form {
-		if f.Person == applicantPerson && f.Kind == kiosk.KindPersonalID {
+		if who != "" && f.Person == who && f.Kind == kiosk.KindPersonalID {
 			return true
 		}
 	}
@@ -60,7 +58,7 @@ func (k *Kiosk) onCardScan(text string) string {
 	if err != nil || scan.Kind != kiosk.ScanCard {
 		return k.tr.T("identity.notcard")
 	}
-	k.journey.Prefill(kiosk.CardAnswers(k.journey.Procedure().Form, applicantPerson, scan.Card), "card")
+	k.journey.Prefill(kiosk.CardAnswers(k.journey.Procedure().Form, k.journey.Procedure().ApplicantPerson(), scan.Card), "card")
 	// The card proves the applicant's birth date even when the form does
 	// not ask it; the draft keeps it so that its resume code works.
 	k.cardBirthDate = kiosk.FormatDate(scan.Card.BirthDate)

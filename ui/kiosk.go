@@ -154,7 +154,9 @@ func (k *Kiosk) saveDraft() {
 	}
 	d := k.draft
 	d.ProcedureID, d.CatalogVersion = k.journey.Procedure().ID, k.catalog.Version
-	d.Answers, d.ConsentAt, d.BirthDate = k.journey.Answers(), k.consent, k.journey.Applicant().BirthDate
+	applicant := k.journey.Applicant()
+	d.Answers, d.ConsentAt = k.journey.Answers(), k.consent
+	d.BirthDate, d.PersonalID = applicant.BirthDate, applicant.PersonalID
 	if d.BirthDate == "" {
 		d.BirthDate = k.cardBirthDate
 	}

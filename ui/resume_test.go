@@ -87,7 +87,7 @@ func TestResumeOpensTheFirstQuestionLeft(t *testing.T) {
 	test.Type(entries[0], "ACEF-HKMN")
 	test.Type(entries[1], "01/01/1990")
 	test.Tap(findButton(t, w, "Tiếp tục"))
-	waitShows(t, w, "Ngày sinh không khớp với hồ sơ. Bạn còn 3 lần thử.")
+	waitShows(t, w, "Ngày sinh hoặc số định danh không khớp với hồ sơ. Bạn còn 3 lần thử.")
 
 	entries[1].SetText("05/09/1990")
 	test.Tap(findButton(t, w, "Tiếp tục"))
@@ -116,7 +116,7 @@ func TestACardGivesTheDraftItsBirthDateForResuming(t *testing.T) {
 	test.Type(w.Canvas().Focused().(*widget.Entry), "Trần Minh An")
 	test.Tap(findButton(t, w, "Tiếp tục"))
 	saves := drafts.saved()
-	if len(saves) == 0 || saves[len(saves)-1].BirthDate != "05/09/1990" {
-		t.Errorf("saves %+v; want the card's birth date on the draft (khai sinh does not ask it)", saves)
+	if len(saves) == 0 || saves[len(saves)-1].BirthDate != "05/09/1990" || saves[len(saves)-1].PersonalID != "001190012345" {
+		t.Errorf("saves %+v; want the card's birth date and ID number on the draft (khai sinh does not ask the date)", saves)
 	}
 }

@@ -117,7 +117,8 @@ type drafts struct {
 
 func (d drafts) Save(st *ui.DraftState) {
 	od := &offline.Draft{ID: st.ID, ProcedureID: st.ProcedureID, CatalogVersion: st.CatalogVersion,
-		Answers: st.Answers, ConsentAt: st.ConsentAt, BirthDate: st.BirthDate}
+		Answers: st.Answers, ConsentAt: st.ConsentAt, BirthDate: st.BirthDate,
+		Applicant: central.Applicant{PersonalID: st.PersonalID}}
 	if od.ID == "" {
 		od.ID = offline.NewDraft(st.ProcedureID, st.CatalogVersion).ID
 	}
@@ -126,13 +127,13 @@ func (d drafts) Save(st *ui.DraftState) {
 	d.saver.Changed(od)
 }
 
-func (d drafts) Resume(code, birthDate string) (ui.DraftState, error) {
-	od, err := d.store.ResumeDraft(code, birthDate)
+func (d drafts) Resume(code, proof string) (ui.DraftState, error) {
+	od, err := d.store.ResumeDraft(code, proof)
 	if err != nil {
 		return ui.DraftState{}, resumeError(err)
 	}
 	return ui.DraftState{ID: od.ID, ProcedureID: od.ProcedureID, CatalogVersion: od.CatalogVersion,
-		Answers: od.Answers, ConsentAt: od.ConsentAt, BirthDate: od.BirthDate}, nil
+		Answers: od.Answers, ConsentAt: od.ConsentAt, BirthDate: od.BirthDate, PersonalID: od.Applicant.PersonalID}, nil
 }
 
 // resumeError turns the store's refusals into the screen's.
@@ -156,7 +157,8 @@ func resumeError(err error) error {
 }
 
 // resumeCodeOf returns the formatted resume code of a saved draft, or ""
-// when it has none that works (no applicant birth date).
+// when it has none that works (neither the applicant's birth date nor ID
+// number yet).
 func resumeCodeOf(store *offline.Store, id string) string {
 	infos, err := store.ListDrafts()
 	if err != nil {

@@ -136,6 +136,19 @@ func TestDraftsSaveResumeAndLeaveWithSubmit(t *testing.T) {
 		t.Errorf("Resume(a code with letters never used) = %v; want ResumeBadCode", err)
 	}
 
+	// A khai sinh does not ask the applicant's birth date: their ID number
+	// alone gives the draft a code that works.
+	idOnly := &ui.DraftState{ProcedureID: "dang-ky-khai-sinh", CatalogVersion: "v1",
+		Answers: map[string]string{"applicant_id": "001190012345"}, ConsentAt: time.Now(), PersonalID: "001190012345"}
+	d.Save(idOnly)
+	if err := <-saved; err != nil {
+		t.Fatal(err)
+	}
+	idCode := resumeCodeOf(store, idOnly.ID)
+	if got, err := d.Resume(idCode, "0011 9001 2345"); idCode == "" || err != nil || got.PersonalID != "001190012345" {
+		t.Errorf("Resume(%q, the ID number) = %+v, %v; want the draft without a birth date", idCode, got, err)
+	}
+
 	sub := outboxSubmitter{store: store, saver: saver, wake: func() {}, poll: 10 * time.Millisecond}
 	short, stop := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer stop()
