@@ -27,7 +27,9 @@ func TestE2EDemoWindowShowsHome(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	dataDir := t.TempDir()
-	cmd := exec.CommandContext(ctx, bin, "--demo", "--data-dir", dataDir, "-log-format", "json")
+	// As on a counter: full screen, no decorations. The display is not
+	// 1280 × 800, so a normal window cannot pass for a full-screen one.
+	cmd := exec.CommandContext(ctx, bin, "--demo", "-window", "kiosk", "--data-dir", dataDir, "-log-format", "json")
 	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=vi_VN.UTF-8")
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -47,6 +49,9 @@ func TestE2EDemoWindowShowsHome(t *testing.T) {
 		return err == nil && len(bytes.TrimSpace(out)) > 0
 	})
 	time.Sleep(2 * time.Second) // let the first frames paint
+	if geom := windowGeometry(t); geom != xvfbSize {
+		t.Errorf("the kiosk window is %s; want the whole %s screen", geom, xvfbSize)
+	}
 	for _, line := range []string{`"message":"demo: enrolled with the in-process reference server"`, `"message":"kiosk started"`} {
 		if !strings.Contains(logs.String(), line) {
 			t.Errorf("log = %s; want %s: the demo enrols and fetches its catalog over HTTP", logs.String(), line)
@@ -112,6 +117,25 @@ func kioskBinary(t *testing.T) string {
 	return bin
 }
 
+// xvfbSize is the virtual screen: a common kiosk panel.
+const xvfbSize = "1366x768"
+
+// windowGeometry is the kiosk window's size as xdotool reports it, e.g.
+// "1366x768".
+func windowGeometry(t *testing.T) string {
+	out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "Kiosk", "getwindowgeometry").Output()
+	if err != nil {
+		t.Fatalf("xdotool getwindowgeometry: %v", err)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if size, ok := strings.CutPrefix(strings.TrimSpace(line), "Geometry: "); ok {
+			return size
+		}
+	}
+	t.Fatalf("xdotool getwindowgeometry said %q", out)
+	return ""
+}
+
 // startXvfb starts a virtual display on a free number and returns it.
 func startXvfb(t *testing.T) string {
 	for n := 99; n < 200; n++ {
@@ -119,7 +143,7 @@ func startXvfb(t *testing.T) string {
 			continue
 		}
 		display := fmt.Sprintf(":%d", n)
-		x := exec.Command("Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+		x := exec.Command("Xvfb", display, "-screen", "0", xvfbSize+"x24", "-nolisten", "tcp")
 		if err := x.Start(); err != nil {
 			t.Fatalf("Xvfb: %v (install the xvfb package: make deps)", err)
 		}

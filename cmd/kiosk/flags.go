@@ -18,7 +18,7 @@ type config struct {
 	dataDirSet bool // --data-dir was given: a demo then keeps its data there
 	lang       kiosk.Lang
 	unit       string
-	fullScreen bool
+	window     windowMode
 	idle       time.Duration
 	logLevel   string
 	logFormat  logging.Format
@@ -30,7 +30,7 @@ var errHelp = errors.New("help requested")
 // printed to stderr with the usage when it returns them.
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var cfg config
-	var lang, format string
+	var lang, format, window string
 	fs := flag.NewFlagSet("kiosk", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.BoolVar(&cfg.demo, "demo", false, "run as a demonstration kiosk on the embedded sample catalog")
@@ -38,7 +38,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&lang, "lang", "vi", "language the kiosk starts in and returns to: vi or en")
 	fs.StringVar(&cfg.unit, "unit", "Bộ phận Một cửa", "the counter's name shown in the header")
 	fs.DurationVar(&cfg.idle, "idle-timeout", 90*time.Second, "time without a touch before the kiosk warns, then (20 s later) returns home and clears the session")
-	fs.BoolVar(&cfg.fullScreen, "fullscreen", false, "fill the screen (on a kiosk); otherwise a 1280×800 window")
+	fs.StringVar(&window, "window", "", "kiosk: full screen, no decorations, closing refused (the default); normal: a 1280×800 window (the default with --demo)")
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&format, "log-format", "console", "log format: console (for people) or json (for log shipping)")
 	fs.Usage = func() {
@@ -62,6 +62,17 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return cfg, usageError(fs, stderr, fmt.Sprintf("-lang %q: want vi or en", lang))
 	}
 	cfg.logFormat = logging.Format(format)
+	switch windowMode(window) {
+	case "":
+		cfg.window = windowKiosk
+		if cfg.demo {
+			cfg.window = windowNormal // a demo runs on a desk, beside other windows
+		}
+	case windowKiosk, windowNormal:
+		cfg.window = windowMode(window)
+	default:
+		return cfg, usageError(fs, stderr, fmt.Sprintf("-window %q: want kiosk or normal", window))
+	}
 	return cfg, nil
 }
 

@@ -16,11 +16,14 @@ func TestParseFlags(t *testing.T) {
 		want    config
 		wantErr string // a word the message must contain; "" for success
 	}{
-		{"defaults", nil, config{dataDir: defaultDataDir(), idle: 90 * time.Second, lang: kiosk.VI, unit: "Bộ phận Một cửa", logLevel: "info", logFormat: "console"}, ""},
-		{"demo in English, json logs", []string{"--demo", "-lang", "en", "-log-format", "json", "-fullscreen"},
-			config{demo: true, dataDir: defaultDataDir(), idle: 90 * time.Second, lang: kiosk.EN, unit: "Bộ phận Một cửa", fullScreen: true, logLevel: "info", logFormat: "json"}, ""},
-		{"a data directory", []string{"--data-dir", "/var/lib/kiosk"},
-			config{dataDir: "/var/lib/kiosk", dataDirSet: true, idle: 90 * time.Second, lang: kiosk.VI, unit: "Bộ phận Một cửa", logLevel: "info", logFormat: "console"}, ""},
+		{"defaults", nil, config{dataDir: defaultDataDir(), idle: 90 * time.Second, lang: kiosk.VI, unit: "Bộ phận Một cửa", window: windowKiosk, logLevel: "info", logFormat: "console"}, ""},
+		{"demo in English, json logs", []string{"--demo", "-lang", "en", "-log-format", "json"},
+			config{demo: true, dataDir: defaultDataDir(), idle: 90 * time.Second, lang: kiosk.EN, unit: "Bộ phận Một cửa", window: windowNormal, logLevel: "info", logFormat: "json"}, ""},
+		{"demo on the kiosk's screen", []string{"--demo", "-window", "kiosk"},
+			config{demo: true, dataDir: defaultDataDir(), idle: 90 * time.Second, lang: kiosk.VI, unit: "Bộ phận Một cửa", window: windowKiosk, logLevel: "info", logFormat: "console"}, ""},
+		{"a data directory", []string{"--data-dir", "/var/lib/kiosk", "-window", "normal"},
+			config{dataDir: "/var/lib/kiosk", dataDirSet: true, idle: 90 * time.Second, lang: kiosk.VI, unit: "Bộ phận Một cửa", window: windowNormal, logLevel: "info", logFormat: "console"}, ""},
+		{"unknown window mode", []string{"-window", "tiny"}, config{}, "want kiosk or normal"},
 		{"unknown language", []string{"-lang", "fr"}, config{}, "want vi or en"},
 		{"stray argument", []string{"serve"}, config{}, `unknown command "serve"`},
 		{"unknown flag", []string{"--nope"}, config{}, "nope"},

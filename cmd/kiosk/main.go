@@ -56,9 +56,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
-	w := a.NewWindow("Một Cửa Kiosk")
-	w.SetFullScreen(cfg.fullScreen)
-	w.Resize(fyne.NewSize(1280, 800))
+	w := newWindow(a, cfg.window, log)
 	k, err := ui.New(w, b.catalog, b.uiOptions(cfg))
 	if err != nil {
 		log.Error().Err(err).Msg("cannot build the interface")
