@@ -101,6 +101,13 @@ func (j *Journey) Source(fieldID string) string { return j.locked[fieldID] }
 // moves on too.
 func (j *Journey) Submit(value string) error {
 	s := j.Current()
+	if s.Kind == StepAttachments {
+		for _, f := range j.AttachmentFields() {
+			if _, err := CheckField(*f, j.answers[f.ID], j.now()); err != nil {
+				return err // a required paper is missing
+			}
+		}
+	}
 	if s.Kind == StepField {
 		clean, err := CheckField(*s.Field, value, j.now())
 		if err != nil {
@@ -114,6 +121,27 @@ func (j *Journey) Submit(value string) error {
 	}
 	j.next()
 	return nil
+}
+
+// AttachmentFields are the form's questions answered with a file, in form
+// order: the attachments step shows one box each.
+func (j *Journey) AttachmentFields() []*Field {
+	var out []*Field
+	for i := range j.proc.Form {
+		if f := &j.proc.Form[i]; f.Kind == KindAttachment {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (j *Journey) isAttachment(fieldID string) bool {
+	for _, f := range j.AttachmentFields() {
+		if f.ID == fieldID {
+			return true
+		}
+	}
+	return false
 }
 
 // SetAttachment records the reference of an attached paper (its local or
@@ -156,7 +184,7 @@ func (j *Journey) Back() bool {
 // be changed: they come from the card or the identity provider.
 func (j *Journey) Change(fieldID string) bool {
 	for i, s := range j.steps {
-		if s.Kind == StepField && s.Field.ID == fieldID && !j.isLocked(s) {
+		if s.Kind == StepAttachments && j.isAttachment(fieldID) || s.Kind == StepField && s.Field.ID == fieldID && !j.isLocked(s) {
 			j.at, j.returnToReview = i, true
 			return true
 		}

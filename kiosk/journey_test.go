@@ -1,6 +1,7 @@
 package kiosk_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -194,5 +195,35 @@ func TestApplicantOfAFormWithoutAnApplicantPersonIsItsFirstPerson(t *testing.T) 
 	want := kiosk.Applicant{FullName: "Lê Văn Bình", PersonalID: "079085001234", BirthDate: "15/03/1985"}
 	if got := j.Applicant(); got != want {
 		t.Errorf("Applicant() = %+v; want %+v", got, want)
+	}
+}
+
+func TestTheAttachmentsStepRefusesAMissingRequiredFile(t *testing.T) {
+	p := &kiosk.Procedure{ID: "p", Form: []kiosk.Field{
+		{ID: "name", Kind: kiosk.KindText, Label: kiosk.Text{VI: "Tên", EN: "Name"}},
+		{ID: "plan", Kind: kiosk.KindAttachment, Required: true, Label: kiosk.Text{VI: "Bản vẽ", EN: "Drawing"}},
+		{ID: "photo", Kind: kiosk.KindAttachment, Label: kiosk.Text{VI: "Ảnh", EN: "Photo"}},
+	}}
+	j := kiosk.NewJourney(p, map[string]string{"name": "x"}, time.Now)
+	if err := j.Submit("x"); err != nil {
+		t.Fatal(err)
+	}
+	if got := j.AttachmentFields(); len(got) != 2 || got[0].ID != "plan" || got[1].ID != "photo" {
+		t.Fatalf("AttachmentFields() = %v; want plan, photo", got)
+	}
+	err := j.Submit("")
+	var inv *kiosk.Invalid
+	if !errors.As(err, &inv) || inv.Message.VI != "Vui lòng đính kèm bản vẽ." || j.Current().Kind != kiosk.StepAttachments {
+		t.Fatalf("Submit on the papers step without the required drawing = %v, on %v; want \"Vui lòng đính kèm bản vẽ.\" and to stay", err, j.Current().Kind)
+	}
+	j.SetAttachment("plan", "scan:0123456789abcdef")
+	if err := j.Submit(""); err != nil || j.Current().Kind != kiosk.StepReview {
+		t.Errorf("Submit with the drawing attached = %v, on %v; want the check page", err, j.Current().Kind)
+	}
+	if !j.Change("photo") || j.Current().Kind != kiosk.StepAttachments {
+		t.Fatalf("Change(photo) goes to %v; want the papers step", j.Current().Kind)
+	}
+	if err := j.Submit(""); err != nil || j.Current().Kind != kiosk.StepReview {
+		t.Errorf("after changing a paper, Submit = %v, on %v; want back to the check page", err, j.Current().Kind)
 	}
 }

@@ -426,6 +426,7 @@ func (y *Syncer) upload(ctx context.Context, item OutboxItem, d *Draft) ([]strin
 				y.log.Warn().Err(err).Uint64("seq", item.Seq).Msg("cannot keep an attachment's server ID")
 			}
 			a.ServerID = att.ID
+			d.Attachments[i].ServerID = att.ID // the dossier's fields name it
 		}
 		if a.ServerID != "" {
 			ids = append(ids, a.ServerID)
@@ -455,12 +456,19 @@ func (e *uploadError) Error() string { return "upload attachment: " + e.err.Erro
 func (e *uploadError) Unwrap() error { return e.err }
 
 // dossierRequest is the request of a dossier; the same dossier always
-// gives the same bytes, as its Idempotency-Key requires.
+// gives the same bytes, as its Idempotency-Key requires. An attachment
+// question answered by an uploaded file is answered with its server ID.
 func dossierRequest(d *Draft, attachments []string) central.DossierRequest {
+	fields := maps.Clone(d.Answers)
+	for _, a := range d.Attachments {
+		if a.Field != "" && a.ServerID != "" {
+			fields[a.Field] = a.ServerID
+		}
+	}
 	return central.DossierRequest{
 		ProcedureID: d.ProcedureID,
 		Applicant:   d.Applicant,
-		Fields:      d.Answers,
+		Fields:      fields,
 		Attachments: attachments,
 		Channel:     "kiosk",
 		Assisted:    d.Assisted,

@@ -25,7 +25,8 @@ func TestAttachmentsUploadBeforeTheirDossier(t *testing.T) {
 	c := startCentral(t, centralsim.Options{})
 	s := openStore(t, t.TempDir(), offline.Options{})
 	d := birthDraft("")
-	d.Attachments = []offline.LocalAttachment{{Document: 1, Name: "giay-chung-sinh.png", MIME: "image/png", Data: tinyPNG}}
+	d.Attachments = []offline.LocalAttachment{{Document: 1, Field: "birth_notice_photo", Name: "giay-chung-sinh.png", MIME: "image/png", Data: tinyPNG}}
+	d.Answers["birth_notice_photo"] = "scan:local" // the kiosk's own reference until uploaded
 	item, err := s.Submit(d)
 	if err != nil {
 		t.Fatal(err)
@@ -60,6 +61,9 @@ func TestAttachmentsUploadBeforeTheirDossier(t *testing.T) {
 		t.Fatalf("dossier request's attachments = %v; want the one upload", req.Attachments)
 	}
 	id := req.Attachments[0]
+	if got := req.Fields["birth_notice_photo"]; got != id {
+		t.Errorf("the answer to the attachment question is %q; want the uploaded file's ID %q", got, id)
+	}
 	data, mime, err := client.Attachment(context.Background(), id)
 	if err != nil || mime != "image/png" || !bytes.Equal(data, tinyPNG) {
 		t.Errorf("Attachment(%s) = %d bytes %q, %v; want the uploaded PNG", id, len(data), mime, err)

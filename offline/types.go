@@ -31,6 +31,10 @@ type Draft struct {
 // citizen's phone (ServerID).
 type LocalAttachment struct {
 	Document int    `json:"document"` // which of the procedure's documents, from 1
+	// Field is the form's attachment question this file answers; its
+	// answer is a local reference until the file is uploaded, and the
+	// dossier is sent with the file's server ID in its place.
+	Field    string `json:"field,omitempty"`
 	Name     string `json:"name"`
 	MIME     string `json:"mime"`
 	Data     []byte `json:"data,omitempty"`

@@ -14,7 +14,20 @@ type Submission struct {
 	CatalogVersion string
 	Applicant      kiosk.Applicant
 	Answers        map[string]string
+	Attachments    []Attachment
 	ConsentAt      time.Time
+}
+
+// Attachment is a file that answers one of the form's attachment
+// questions: a paper scanned at the kiosk (Data, uploaded with the
+// dossier) or a photo the citizen sent from their phone (ServerID, already
+// on the central system). It is personal data: it lives in the session
+// and in the sealed draft, nowhere else.
+type Attachment struct {
+	FieldID    string
+	Name, MIME string
+	Data       []byte
+	ServerID   string
 }
 
 // Receipt is what the citizen leaves with. Code is empty when the dossier
@@ -61,6 +74,7 @@ type Tracker interface {
 type DraftState struct {
 	ID, ProcedureID, CatalogVersion string
 	Answers                         map[string]string
+	Attachments                     []Attachment
 	ConsentAt                       time.Time
 	// BirthDate (dd/mm/yyyy) and PersonalID are the applicant's, as far
 	// as known: a draft resumes with its code plus either of them, so

@@ -5,6 +5,7 @@
 package ui
 
 import (
+	"image"
 	"maps"
 	"slices"
 	"time"
@@ -42,6 +43,9 @@ type Options struct {
 	// IdleTicker starts the once-a-second idle check; tests leave it off
 	// and call the check with a moved clock.
 	IdleTicker bool
+	// Scanner says the kiosk has a document scanner whose pages arrive
+	// through AddScan: the papers step then offers to scan each paper.
+	Scanner bool
 }
 
 // screenID is which screen the kiosk shows.
@@ -76,6 +80,11 @@ type session struct {
 	draft         *DraftState // the form as last handed to Drafts
 	resumeCode    string      // shown on the form once the draft is saved
 	cardBirthDate string      // the applicant's, from a scanned card (dd/mm/yyyy)
+
+	attachments map[string]Attachment  // the form's files by attachment question
+	thumbs      map[string]image.Image // their pictures, made once
+	scanFor     string                 // the question the next scanned page answers
+	scanProblem string                 // what went wrong with the last scan, shown on the papers step
 
 	largeText bool // the citizen asked for larger type
 }
@@ -156,6 +165,7 @@ func (k *Kiosk) saveDraft() {
 	d.ProcedureID, d.CatalogVersion = k.journey.Procedure().ID, k.catalog.Version
 	applicant := k.journey.Applicant()
 	d.Answers, d.ConsentAt = k.journey.Answers(), k.consent
+	d.Attachments = k.attachmentList()
 	d.BirthDate, d.PersonalID = applicant.BirthDate, applicant.PersonalID
 	if d.BirthDate == "" {
 		d.BirthDate = k.cardBirthDate
@@ -395,6 +405,7 @@ func (k *Kiosk) goTo(s screenID) {
 // goHome ends the citizen's session: everything they entered leaves the
 // kiosk's memory and screen, and the next citizen starts fresh.
 func (k *Kiosk) goHome() {
+	k.wipeAttachments()
 	k.session = session{}
 	k.goTo(screenHome)
 }

@@ -68,6 +68,7 @@ func (s *resumeScreen) resumed(d DraftState, err error) {
 	}
 	k.current, k.consent, k.draft = p, d.ConsentAt, &d
 	k.journey = kiosk.NewJourney(p, d.Answers, k.opts.Now)
+	k.restoreAttachments(d.Attachments)
 	k.journey.Resume()
 	k.goTo(screenWizard)
 }

@@ -25,9 +25,6 @@ func (s *wizardScreen) review() fyne.CanvasObject {
 		rows = append(rows, l)
 	}
 	for _, it := range s.j.Review() {
-		if it.Field.Kind == kiosk.KindAttachment {
-			continue
-		}
 		rows = append(rows, s.reviewRow(it))
 	}
 	send := &widget.Button{Text: tr.T("review.submit"), Icon: theme.MailSendIcon(), Importance: widget.HighImportance, OnTapped: s.onSend}
@@ -64,6 +61,11 @@ func (s *wizardScreen) display(it kiosk.ReviewItem) string {
 	tr, lang := s.k.tr, s.k.tr.lang
 	v := it.Value
 	switch {
+	case it.Field.Kind == kiosk.KindAttachment:
+		v = tr.T("review.noattachment")
+		if a, ok := s.k.attachments[it.Field.ID]; ok {
+			v = tr.T("papers.file", "kind", tr.T(fileKindKey(a.MIME)), "size", formatSize(len(a.Data), lang))
+		}
 	case v == "":
 		return tr.T("review.empty")
 	case it.Field.Kind == kiosk.KindYesNo && v == "yes":
@@ -104,6 +106,7 @@ func (s *wizardScreen) onSend() {
 		CatalogVersion: k.catalog.Version,
 		Applicant:      s.j.Applicant(),
 		Answers:        s.j.Answers(),
+		Attachments:    k.attachmentList(),
 		ConsentAt:      k.consent,
 	}
 	k.goTo(screenSending)

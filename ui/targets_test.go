@@ -19,7 +19,7 @@ const minTarget = 48
 func visitScreens(t *testing.T, check func(name string, w fyne.Window)) {
 	t.Helper()
 	sub := &recordingSubmitter{give: Receipt{Code: "000.00.01.H26-261127-0001", DueDate: "27/11/2026", TrackingURL: "http://127.0.0.1/t/x"}}
-	k, w := newHomeKiosk(t, Options{Submitter: sub, Drafts: &fakeDrafts{}, Tracker: nil})
+	k, w := newHomeKiosk(t, Options{Submitter: sub, Drafts: &fakeDrafts{}, Tracker: nil, Scanner: true})
 	check("home", w)
 	tapCardNamed(t, w, "Nộp hồ sơ")
 	check("catalog", w)
@@ -33,6 +33,10 @@ func visitScreens(t *testing.T, check func(name string, w fyne.Window)) {
 	for i := 0; k.journey != nil && k.journey.Current().Kind != kiosk.StepReview; i++ {
 		if i < 4 { // a text question, a date, a choice, …
 			check(fmt.Sprintf("question %d", i+1), w)
+		}
+		if k.journey.Current().Kind == kiosk.StepAttachments {
+			k.AddScan("giay-chung-sinh.png", "image/png", samplePage(t))
+			check("papers", w)
 		}
 		answerPage(t, k, w)
 	}

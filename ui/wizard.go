@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -146,22 +144,4 @@ func placeholder(tr *translator, k kiosk.FieldKind) string {
 		return tr.T("wizard.placeholder.id")
 	}
 	return ""
-}
-
-// papers lists the procedure's documents. Scanned pages and photos from
-// the phone arrive with their own features; until then the page says
-// which papers the counter will ask to see.
-func (s *wizardScreen) papers() fyne.CanvasObject {
-	tr, lang := s.k.tr, s.k.tr.lang
-	title := widget.NewLabelWithStyle(tr.T("wizard.papers"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameHeadingText
-	rows := []fyne.CanvasObject{title, widget.NewLabel(tr.T("wizard.papers.hint"))}
-	for i, d := range s.j.Procedure().Docs {
-		l := widget.NewLabel(fmt.Sprintf("%d. %s", i+1, d.Name.In(lang)))
-		l.Wrapping = fyne.TextWrapWord
-		rows = append(rows, l)
-	}
-	next := &widget.Button{Text: tr.T("wizard.next"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance,
-		OnTapped: func() { s.submit("") }}
-	return container.NewBorder(nil, container.NewPadded(next), nil, nil, NewTouchScroll(container.NewPadded(container.NewVBox(rows...))))
 }

@@ -35,6 +35,7 @@ func (o outboxSubmitter) Submit(ctx context.Context, s ui.Submission) (ui.Receip
 		Applicant:      central.Applicant{FullName: s.Applicant.FullName, PersonalID: s.Applicant.PersonalID, Phone: s.Applicant.Phone, Email: s.Applicant.Email},
 		BirthDate:      s.Applicant.BirthDate,
 		Answers:        s.Answers,
+		Attachments:    localAttachments(s.Attachments),
 		ConsentAt:      s.ConsentAt,
 	})
 	if err != nil {
@@ -118,7 +119,7 @@ type drafts struct {
 func (d drafts) Save(st *ui.DraftState) {
 	od := &offline.Draft{ID: st.ID, ProcedureID: st.ProcedureID, CatalogVersion: st.CatalogVersion,
 		Answers: st.Answers, ConsentAt: st.ConsentAt, BirthDate: st.BirthDate,
-		Applicant: central.Applicant{PersonalID: st.PersonalID}}
+		Applicant: central.Applicant{PersonalID: st.PersonalID}, Attachments: localAttachments(st.Attachments)}
 	if od.ID == "" {
 		od.ID = offline.NewDraft(st.ProcedureID, st.CatalogVersion).ID
 	}
@@ -133,7 +134,25 @@ func (d drafts) Resume(code, proof string) (ui.DraftState, error) {
 		return ui.DraftState{}, resumeError(err)
 	}
 	return ui.DraftState{ID: od.ID, ProcedureID: od.ProcedureID, CatalogVersion: od.CatalogVersion,
-		Answers: od.Answers, ConsentAt: od.ConsentAt, BirthDate: od.BirthDate, PersonalID: od.Applicant.PersonalID}, nil
+		Answers: od.Answers, ConsentAt: od.ConsentAt, BirthDate: od.BirthDate, PersonalID: od.Applicant.PersonalID,
+		Attachments: uiAttachments(od.Attachments)}, nil
+}
+
+// localAttachments are the screen's files as the store keeps them.
+func localAttachments(in []ui.Attachment) []offline.LocalAttachment {
+	var out []offline.LocalAttachment
+	for _, a := range in {
+		out = append(out, offline.LocalAttachment{Field: a.FieldID, Name: a.Name, MIME: a.MIME, Data: a.Data, ServerID: a.ServerID})
+	}
+	return out
+}
+
+func uiAttachments(in []offline.LocalAttachment) []ui.Attachment {
+	var out []ui.Attachment
+	for _, a := range in {
+		out = append(out, ui.Attachment{FieldID: a.Field, Name: a.Name, MIME: a.MIME, Data: a.Data, ServerID: a.ServerID})
+	}
+	return out
 }
 
 // resumeError turns the store's refusals into the screen's.
