@@ -109,3 +109,56 @@ const (
 	ResumeLocked    ResumeRefusal = "locked"     // too many wrong dates: wait
 	ResumeWrongDate ResumeRefusal = "wrong_date" // the date of birth does not match
 )
+
+// Link purposes: what the citizen's phone does for the kiosk.
+const (
+	LinkLogin   = "login"   // sign in with the identity provider (VNeID)
+	LinkUpload  = "upload"  // send photos of papers
+	LinkHandoff = "handoff" // continue the form on the phone
+)
+
+// Link session states.
+const (
+	LinkPending = "pending"
+	LinkLinked  = "linked"
+	LinkExpired = "expired"
+	LinkClosed  = "closed"
+)
+
+// LinkSession is a QR link between the kiosk and a citizen's phone: the
+// kiosk shows URL as a QR beside ConfirmCode until ExpiresAt.
+type LinkSession struct {
+	ID, URL, ConfirmCode string
+	ExpiresAt            time.Time
+}
+
+// LinkState is a link session as the central system last told it.
+type LinkState struct {
+	State    string          // LinkPending, LinkLinked, LinkExpired or LinkClosed
+	Identity *LinkedIdentity // login: who signed in on the phone
+	Files    []LinkedFile    // upload: what the phone has sent so far
+	Version  int             // changes with every change; Wait waits for a newer one
+}
+
+// LinkedIdentity is a citizen as the identity provider vouches for them.
+type LinkedIdentity struct {
+	FullName, PersonalID, BirthDate, Sex, Address string // BirthDate as dd/mm/yyyy
+}
+
+// LinkedFile is a file the phone sent: which attachment question it
+// answers, and what Fetch needs to bring it to the screen.
+type LinkedFile struct {
+	ID, FieldID, MIME string
+	Size              int64
+}
+
+// Linker pairs the kiosk with phones through the central system. Every
+// method is called off the UI goroutine. Wait long-polls: it returns when
+// the session's version differs from since, when it ends, or after
+// about 25 s with the state unchanged.
+type Linker interface {
+	Open(ctx context.Context, purpose, procedureID string) (LinkSession, error)
+	Wait(ctx context.Context, id string, since int) (LinkState, error)
+	Close(ctx context.Context, id string) error
+	Fetch(ctx context.Context, fileID string) (data []byte, mime string, err error)
+}

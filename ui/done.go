@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -11,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	qrcode "github.com/skip2/go-qrcode"
 )
 
 func (k *Kiosk) sendingScreen() fyne.CanvasObject {
@@ -108,12 +106,7 @@ func trackingQR(url, caption string) fyne.CanvasObject {
 	if url == "" {
 		return widget.NewLabel("")
 	}
-	q, err := qrcode.New(url, qrcode.Medium)
-	if err != nil {
-		return widget.NewLabel("")
-	}
-	q.ForegroundColor, q.BackgroundColor = color.Black, color.White
-	img := canvas.NewImageFromImage(q.Image(256))
+	img := canvas.NewImageFromImage(qrImage(url))
 	img.ScaleMode = canvas.ImageScalePixels
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSquareSize(240))

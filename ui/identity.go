@@ -44,8 +44,35 @@ func (k *Kiosk) identityScreen() fyne.CanvasObject {
 		}
 	}
 	k.focusAfterShow = scan
-	manual := &widget.Button{Text: tr.T("identity.manual"), Icon: theme.DocumentCreateIcon(), OnTapped: func() { k.goTo(screenWizard) }}
-	return NewTouchScroll(container.NewPadded(container.NewVBox(title, hint, scan, problem, manual)))
+	manual := &widget.Button{Text: tr.T("identity.manual"), Icon: theme.DocumentCreateIcon(), OnTapped: func() {
+		k.closeLink(LinkLogin) // not used: the phone's QR must not stay valid
+		k.goTo(screenWizard)
+	}}
+	parts := []fyne.CanvasObject{title, hint, scan, problem}
+	if l := k.openLink(LinkLogin, k.journey.Procedure().ID, k.onLoginState); l != nil {
+		parts = append(parts, widget.NewSeparator(), l.view(tr.T("identity.phone")))
+	}
+	// Typing by hand stays in view below the scrolling part: it must not
+	// be missed by someone with neither a card nor a smartphone.
+	return container.NewBorder(nil, container.NewPadded(manual), nil, nil, NewTouchScroll(container.NewPadded(container.NewVBox(parts...))))
+}
+
+// onLoginState prefills the applicant once the phone has signed in with
+// the identity provider: the fields it vouches for are locked and marked
+// as coming from VNeID.
+func (k *Kiosk) onLoginState(st LinkState) {
+	if st.Identity == nil || k.journey == nil || k.screen != screenIdentity {
+		return
+	}
+	id := st.Identity
+	card := kiosk.CardData{FullName: id.FullName, PersonalID: id.PersonalID, Sex: id.Sex, Address: id.Address}
+	if birth, err := kiosk.ParseDate(id.BirthDate); err == nil {
+		card.BirthDate = birth
+		k.cardBirthDate = id.BirthDate
+	}
+	p := k.journey.Procedure()
+	k.journey.Prefill(kiosk.CardAnswers(p.Form, p.ApplicantPerson(), card), "vneid")
+	k.goTo(screenWizard)
 }
 
 // onCardScan prefills the applicant from a scanned card and opens the

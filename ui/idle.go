@@ -83,7 +83,10 @@ func (k *Kiosk) startIdleTicker() {
 			case <-done:
 				return
 			case <-t.C:
-				fyne.Do(k.idleTick)
+				fyne.Do(func() {
+					k.idleTick()
+					k.tickLinks()
+				})
 			}
 		}
 	}()

@@ -43,6 +43,9 @@ type Options struct {
 	// IdleTicker starts the once-a-second idle check; tests leave it off
 	// and call the check with a moved clock.
 	IdleTicker bool
+	// Linker pairs the kiosk with citizens' phones (sign-in, photos of
+	// papers); nil: no phone features are offered.
+	Linker Linker
 	// Scanner says the kiosk has a document scanner whose pages arrive
 	// through AddScan: the papers step then offers to scan each paper.
 	Scanner bool
@@ -86,6 +89,8 @@ type session struct {
 	scanFor     string                 // the question the next scanned page answers
 	scanProblem string                 // what went wrong with the last scan, shown on the papers step
 
+	links map[string]*link // the visit's phone links by purpose
+
 	largeText bool // the citizen asked for larger type
 }
 
@@ -111,6 +116,11 @@ type Kiosk struct {
 	// background runs work off the UI goroutine, then its result on it;
 	// tests run both at once, as the test driver has no UI goroutine.
 	background func(work func() (then func()))
+	// post runs a function on the UI goroutine (fyne.Do); tests queue it
+	// and run the queue on the test's goroutine.
+	post func(func())
+	// linkEvery is how often an unused link's QR is replaced (linkRotate).
+	linkEvery time.Duration
 
 	focusAfterShow fyne.Focusable // the field a screen wants focused once shown
 
@@ -267,6 +277,8 @@ func New(win fyne.Window, cat *kiosk.Catalog, opts Options) (*Kiosk, error) {
 		background: func(work func() func()) {
 			go func() { fyne.Do(work()) }()
 		},
+		post:      fyne.Do,
+		linkEvery: linkRotate,
 	}
 	if k.usage == nil {
 		k.usage = map[string]int{}
@@ -405,6 +417,7 @@ func (k *Kiosk) goTo(s screenID) {
 // goHome ends the citizen's session: everything they entered leaves the
 // kiosk's memory and screen, and the next citizen starts fresh.
 func (k *Kiosk) goHome() {
+	k.closeLinks()
 	k.wipeAttachments()
 	k.session = session{}
 	k.goTo(screenHome)

@@ -150,4 +150,3 @@ func countThumbnails(w fyne.Window) int {
 	})
 	return n
 }
-

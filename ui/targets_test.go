@@ -19,7 +19,9 @@ const minTarget = 48
 func visitScreens(t *testing.T, check func(name string, w fyne.Window)) {
 	t.Helper()
 	sub := &recordingSubmitter{give: Receipt{Code: "000.00.01.H26-261127-0001", DueDate: "27/11/2026", TrackingURL: "http://127.0.0.1/t/x"}}
-	k, w := newHomeKiosk(t, Options{Submitter: sub, Drafts: &fakeDrafts{}, Tracker: nil, Scanner: true})
+	k, w := newHomeKiosk(t, Options{Submitter: sub, Drafts: &fakeDrafts{}, Tracker: nil, Scanner: true, Linker: newFakeLinker()})
+	q := make(uiQueue, 16)
+	k.post = q.post
 	check("home", w)
 	tapCardNamed(t, w, "Nộp hồ sơ")
 	check("catalog", w)
@@ -28,6 +30,7 @@ func visitScreens(t *testing.T, check func(name string, w fyne.Window)) {
 	test.Tap(findButton(t, w, "Bắt đầu làm hồ sơ"))
 	check("consent", w)
 	test.Tap(findButton(t, w, "Tôi đồng ý"))
+	q.runUntil(t, "the phone link's QR", func() bool { return shows(w, "482 913") })
 	check("card scan", w)
 	test.Tap(findButton(t, w, "Không có thẻ — tự nhập thông tin"))
 	for i := 0; k.journey != nil && k.journey.Current().Kind != kiosk.StepReview; i++ {

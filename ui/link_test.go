@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/motcua/kiosk/kiosk"
+)
+
+// fakeLinker opens numbered sessions and answers each Wait with the next
+// state pushed to it.
+type fakeLinker struct {
+	mu     sync.Mutex
+	opened []string // purposes, in order
+	closed []string // session ids
+	states chan LinkState
+	files  map[string][]byte
+}
+
+func newFakeLinker() *fakeLinker {
+	return &fakeLinker{states: make(chan LinkState, 8), files: map[string][]byte{}}
+}
+
+func (f *fakeLinker) Open(_ context.Context, purpose, _ string) (LinkSession, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.opened = append(f.opened, purpose)
+	id := fmt.Sprintf("ls_%d", len(f.opened))
+	return LinkSession{ID: id, URL: "http://127.0.0.1:8080/l/token-" + id, ConfirmCode: "482913", ExpiresAt: time.Now().Add(2 * time.Minute)}, nil
+}
+
+func (f *fakeLinker) Wait(ctx context.Context, _ string, _ int) (LinkState, error) {
+	select {
+	case st := <-f.states:
+		return st, nil
+	case <-ctx.Done():
+		return LinkState{}, ctx.Err()
+	}
+}
+
+func (f *fakeLinker) Close(_ context.Context, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closed = append(f.closed, id)
+	return nil
+}
+
+func (f *fakeLinker) Fetch(_ context.Context, id string) ([]byte, string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.files[id], "image/png", nil
+}
+
+func (f *fakeLinker) closedIDs() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.closed)
+}
+
+// uiQueue stands for the UI goroutine: what the kiosk posts from its
+// loops waits here until the test runs it, on the test's goroutine.
+type uiQueue chan func()
+
+func (q uiQueue) post(f func()) { q <- f }
+
+// runUntil runs posted functions until ok holds, for at most 5 s.
+func (q uiQueue) runUntil(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for !ok() {
+		select {
+		case f := <-q:
+			f()
+		case <-deadline:
+			t.Fatalf("waited 5 s for %s", what)
+		}
+	}
+}
+
+// toIdentity opens a khai sinh and accepts consent: the identity screen,
+// with a phone link served by linker.
+func toIdentity(t *testing.T, linker Linker) (*Kiosk, fyne.Window, uiQueue) {
+	t.Helper()
+	k, w := newHomeKiosk(t, Options{Submitter: &recordingSubmitter{}, Linker: linker})
+	q := make(uiQueue, 16)
+	k.post = q.post
+	tapCardNamed(t, w, "Nộp hồ sơ")
+	test.Tap(cardOf(t, w, "dang-ky-khai-sinh"))
+	test.Tap(findButton(t, w, "Bắt đầu làm hồ sơ"))
+	test.Tap(findButton(t, w, "Tôi đồng ý"))
+	return k, w, q
+}
+
+func TestSigningInOnThePhonePrefillsTheApplicant(t *testing.T) {
+	linker := newFakeLinker()
+	k, w, q := toIdentity(t, linker)
+	q.runUntil(t, "the QR and its code", func() bool { return shows(w, "482 913") })
+	if !slices.ContainsFunc(shownTexts(w), func(s string) bool { return strings.Contains(s, `ghi đúng "UBND xã Tân Phú"`) }) {
+		t.Errorf("the link does not name the counter: %q", shownTexts(w))
+	}
+	if qr := linkQR(w); qr == nil || qr.Image == nil || qr.ScaleMode != canvas.ImageScalePixels {
+		t.Fatalf("the link's QR is %+v; want a sharp image", qr)
+	}
+
+	linker.states <- LinkState{State: LinkLinked, Version: 1, Identity: &LinkedIdentity{
+		FullName: "Nguyễn Thị Mai", PersonalID: "001190012345", BirthDate: "05/09/1990", Sex: kiosk.SexFemale, Address: "12 Lý Thường Kiệt, Hà Nội"}}
+	q.runUntil(t, "the form", func() bool { return k.screen == screenWizard })
+	if got := k.journey.Answer("applicant_name"); got != "Nguyễn Thị Mai" || k.journey.Source("applicant_name") != "vneid" {
+		t.Errorf("applicant_name = %q from %q; want the identity's name, locked as from VNeID", got, k.journey.Source("applicant_name"))
+	}
+	if got := k.journey.Answer("applicant_id"); got != "001190012345" {
+		t.Errorf("applicant_id = %q; want the identity's ID number", got)
+	}
+
+	k.goHome()
+	deadline := time.Now().Add(5 * time.Second)
+	for !slices.Contains(linker.closedIDs(), "ls_1") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !slices.Contains(linker.closedIDs(), "ls_1") {
+		t.Errorf("after the session ended, closed %v; want ls_1 closed on the central system", linker.closedIDs())
+	}
+}
+
+func TestAnUnusedQRIsReplacedAndCountsDown(t *testing.T) {
+	now := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+	linker := newFakeLinker()
+	k, w := newHomeKiosk(t, Options{Submitter: &recordingSubmitter{}, Linker: linker, Now: func() time.Time { return now }})
+	q := make(uiQueue, 16)
+	k.post = q.post
+	k.linkEvery = 200 * time.Millisecond
+	tapCardNamed(t, w, "Nộp hồ sơ")
+	test.Tap(cardOf(t, w, "dang-ky-khai-sinh"))
+	test.Tap(findButton(t, w, "Bắt đầu làm hồ sơ"))
+	test.Tap(findButton(t, w, "Tôi đồng ý"))
+	q.runUntil(t, "the first QR", func() bool { return k.links[LinkLogin] != nil && k.links[LinkLogin].session.ID == "ls_1" })
+	first := linkQR(w).Image
+
+	now = now.Add(150 * time.Millisecond)
+	k.tickLinks()
+	if !shows(w, "Mã QR sẽ đổi sau 0 giây") {
+		t.Errorf("countdown shows %q", shownTexts(w))
+	}
+	q.runUntil(t, "a new QR", func() bool { return k.links[LinkLogin].session.ID == "ls_2" })
+	if linkQR(w).Image == first {
+		t.Errorf("the QR image did not change with the session")
+	}
+	if !slices.Contains(linker.closedIDs(), "ls_1") {
+		t.Errorf("the replaced session was not closed: closed %v", linker.closedIDs())
+	}
+
+	test.Tap(findButton(t, w, "Không có thẻ — tự nhập thông tin"))
+	if k.links[LinkLogin] != nil {
+		t.Errorf("typing the details by hand left the phone link open")
+	}
+}
+
+// linkQR is the QR code of the link shown.
+func linkQR(w fyne.Window) *canvas.Image {
+	var qr *canvas.Image
+	eachShown(w, func(o fyne.CanvasObject) {
+		if img, ok := o.(*canvas.Image); ok && img.MinSize().Width == linkQRSize {
+			qr = img
+		}
+	})
+	return qr
+}
