@@ -35,9 +35,11 @@ func (s *Store) CachedCatalog() (raw []byte, etag string, err error) {
 	return raw, etag, err
 }
 
-// putCatalog replaces the cached catalog and its ETag together, so the
-// ETag always describes the bytes beside it.
-func (s *Store) putCatalog(raw []byte, etag string) error {
+// PutCatalog replaces the cached catalog and its ETag together, so the
+// ETag always describes the bytes beside it. The sync loop calls it with
+// every new catalog; a kiosk that fetched one itself (at enrolment) calls
+// it so the loop's first pass is a 304, not the same catalog again.
+func (s *Store) PutCatalog(raw []byte, etag string) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketCatalog)
 		if err := b.Put(catalogRawKey, raw); err != nil {
@@ -123,7 +125,7 @@ func (y *Syncer) refreshCatalog(ctx context.Context) error {
 	}
 	changed := !notModified && !bytes.Equal(raw, cached)
 	if !notModified && (changed || newETag != etag) {
-		if err := y.store.putCatalog(raw, newETag); err != nil {
+		if err := y.store.PutCatalog(raw, newETag); err != nil {
 			return err
 		}
 	}

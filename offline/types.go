@@ -30,7 +30,7 @@ type Draft struct {
 // kiosk (Data, uploaded before the dossier) or already sent from the
 // citizen's phone (ServerID).
 type LocalAttachment struct {
-	Document int    `json:"document"` // which of the procedure's documents, from 1
+	Document int `json:"document"` // which of the procedure's documents, from 1
 	// Field is the form's attachment question this file answers; its
 	// answer is a local reference until the file is uploaded, and the
 	// dossier is sent with the file's server ID in its place.

@@ -35,12 +35,25 @@ type catalogScreen struct {
 }
 
 func newCatalogScreen(k *Kiosk) *catalogScreen {
-	s := &catalogScreen{k: k, cards: map[string]*procedureCard{}}
-	for i := range k.catalog.Procedures {
-		p := &k.catalog.Procedures[i]
-		s.cards[p.ID] = newProcedureCard(k, p)
-	}
+	s := &catalogScreen{k: k}
+	s.makeCards()
+	k.catalogView = s
 	return s
+}
+
+func (s *catalogScreen) makeCards() {
+	s.cards = map[string]*procedureCard{}
+	for i := range s.k.catalog.Procedures {
+		p := &s.k.catalog.Procedures[i]
+		s.cards[p.ID] = newProcedureCard(s.k, p)
+	}
+}
+
+// catalogChanged shows a new catalog in place: the search box, its text,
+// its focus and the keyboard stay as the citizen left them.
+func (s *catalogScreen) catalogChanged() {
+	s.makeCards()
+	s.refresh()
 }
 
 func (s *catalogScreen) build() fyne.CanvasObject {
@@ -52,6 +65,9 @@ func (s *catalogScreen) build() fyne.CanvasObject {
 	s.search.SetPlaceHolder(tr.T("catalog.search.placeholder"))
 	s.search.SetText(s.k.query)
 	s.search.OnChanged = s.onSearch
+	// The list follows every letter, so "Xong" only puts the keyboard
+	// away, giving the results the room.
+	s.search.OnSubmitted = func(string) { s.k.keyboard.Hide() }
 	s.k.useKeyboardOnTouch(s.search, ModeLetters)
 	clear := &widget.Button{Text: tr.T("catalog.search.clear"), Icon: theme.ContentClearIcon(), OnTapped: s.onClear}
 	searchRow := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), clear, s.search)

@@ -166,6 +166,8 @@ func TestSyncStatusShowsInTheHeader(t *testing.T) {
 
 func TestNewCatalogKeepsTheSearch(t *testing.T) {
 	k, w := newTestKiosk(t, kiosk.VI)
+	box := findShown(t, w, "search box", func(*touchEntry) bool { return true })
+	w.Canvas().Focus(box)
 	test.Type(searchBox(t, w), "khai sinh")
 	smaller := *k.catalog
 	if smaller.Procedures[0].ID != "dang-ky-khai-sinh" {
@@ -178,6 +180,23 @@ func TestNewCatalogKeepsTheSearch(t *testing.T) {
 	}
 	if got := searchBox(t, w).Text; got != "khai sinh" {
 		t.Errorf("after a new catalog the search box holds %q; want the query kept", got)
+	}
+	if w.Canvas().Focused() != box || !k.keyboard.Visible() {
+		t.Errorf("after a new catalog the focus is on %v, keyboard shown %v; want the citizen still typing", w.Canvas().Focused(), k.keyboard.Visible())
+	}
+}
+
+func TestTelexAndDoneWorkInTheSearchBox(t *testing.T) {
+	k, w := newTestKiosk(t, kiosk.VI)
+	box := findShown(t, w, "search box", func(*touchEntry) bool { return true })
+	w.Canvas().Focus(box)
+	typeKeys(t, k.keyboard, "ddawng kys")
+	if got := box.Text; got != "đăng ký" {
+		t.Errorf("typing \"ddawng kys\" on the keyboard into the search box gives %q; want \"đăng ký\"", got)
+	}
+	tapKey(t, k.keyboard, "Xong")
+	if k.keyboard.Visible() {
+		t.Errorf("after Xong the keyboard still covers the results")
 	}
 }
 

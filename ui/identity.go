@@ -44,10 +44,7 @@ func (k *Kiosk) identityScreen() fyne.CanvasObject {
 		}
 	}
 	k.focusAfterShow = scan
-	manual := &widget.Button{Text: tr.T("identity.manual"), Icon: theme.DocumentCreateIcon(), OnTapped: func() {
-		k.closeLink(LinkLogin) // not used: the phone's QR must not stay valid
-		k.goTo(screenWizard)
-	}}
+	manual := &widget.Button{Text: tr.T("identity.manual"), Icon: theme.DocumentCreateIcon(), OnTapped: func() { k.goTo(screenWizard) }}
 	parts := []fyne.CanvasObject{title, hint, scan, problem}
 	if l := k.openLink(LinkLogin, k.journey.Procedure().ID, k.onLoginState); l != nil {
 		parts = append(parts, widget.NewSeparator(), l.view(tr.T("identity.phone")))

@@ -305,8 +305,9 @@ func (k *Keyboard) typeRune(r rune) {
 // edit(word). It reports false when there is no entry to read, or text is
 // selected (a key then replaces the selection, as on any keyboard).
 func (k *Keyboard) editWord(edit func(word string) string) bool {
-	e, ok := k.canvas.Focused().(*widget.Entry)
-	if !ok || e.SelectedText() != "" {
+	f := k.canvas.Focused()
+	e := entryOf(f)
+	if e == nil || e.SelectedText() != "" {
 		return false
 	}
 	before := []rune(e.Text)
@@ -318,8 +319,21 @@ func (k *Keyboard) editWord(edit func(word string) string) bool {
 		start--
 	}
 	word := string(before[start:])
-	replaceTail(e, []rune(word), []rune(edit(word)))
+	replaceTail(f, []rune(word), []rune(edit(word)))
 	return true
+}
+
+// entryOf is the Entry behind a focused widget: a widget.Entry, or a
+// widget of ours that extends one (the catalog's search box). Keys are
+// still typed into the focused widget itself, so its own handlers run.
+func entryOf(f fyne.Focusable) *widget.Entry {
+	switch e := f.(type) {
+	case *widget.Entry:
+		return e
+	case interface{ entry() *widget.Entry }:
+		return e.entry()
+	}
+	return nil
 }
 
 // replaceTail turns old into new before the cursor with as few key events

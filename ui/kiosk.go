@@ -111,7 +111,8 @@ type Kiosk struct {
 
 	session // what the citizen at the kiosk has done so far
 
-	savedLabel *widget.Label // "Đã lưu" on the wizard, updated in place
+	savedLabel  *widget.Label  // "Đã lưu" on the wizard, updated in place
+	catalogView *catalogScreen // the catalog screen last built, updated in place
 
 	// background runs work off the UI goroutine, then its result on it;
 	// tests run both at once, as the test driver has no UI goroutine.
@@ -223,8 +224,8 @@ func (k *Kiosk) SetCatalog(cat *kiosk.Catalog) {
 	k.catalog = cat
 	k.index = kiosk.NewIndex(cat.Procedures)
 	k.index.SetBoost(boosts(k.usage))
-	if k.screen == screenCatalog {
-		k.show()
+	if k.screen == screenCatalog && k.catalogView != nil {
+		k.catalogView.catalogChanged()
 		return
 	}
 	if k.journey != nil {
@@ -311,7 +312,11 @@ func Theme() fyne.Theme { return counter }
 func (k *Kiosk) show() {
 	k.activity()
 	k.focusAfterShow, k.wantKeyboard, k.keyboardLate = nil, false, false
+	for _, l := range k.links {
+		l.shown = false
+	}
 	body := k.body()
+	k.closeHiddenLinks()
 	if k.largeText {
 		body = container.NewThemeOverride(body, newLargeTextTheme())
 	}
@@ -363,6 +368,8 @@ func newTouchEntry() *touchEntry {
 	return e
 }
 
+func (e *touchEntry) entry() *widget.Entry { return &e.Entry }
+
 func (e *touchEntry) FocusGained() {
 	e.Entry.FocusGained()
 	if e.onFocus != nil {
@@ -373,8 +380,8 @@ func (e *touchEntry) FocusGained() {
 // keyboardDone is the keyboard's Done: Enter in the focused field, which
 // answers the question or starts the search.
 func (k *Kiosk) keyboardDone() {
-	if e, ok := k.win.Canvas().Focused().(*widget.Entry); ok {
-		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if f := k.win.Canvas().Focused(); entryOf(f) != nil {
+		f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	}
 }
 

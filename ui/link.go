@@ -42,6 +42,7 @@ type link struct {
 	session  LinkSession
 	openedAt time.Time
 	state    LinkState
+	shown    bool // on the screen being built
 
 	qr        *canvas.Image
 	code      *widget.Label
@@ -98,6 +99,17 @@ func (k *Kiosk) closeLink(purpose string) {
 	}
 }
 
+// closeHiddenLinks ends the links no phone has used that the new screen
+// does not show: a QR nobody sees must not stay valid. A used link lasts
+// for the visit.
+func (k *Kiosk) closeHiddenLinks() {
+	for purpose, l := range k.links {
+		if !l.shown && l.state.State != LinkLinked {
+			k.closeLink(purpose)
+		}
+	}
+}
+
 // closeLinks ends every link of the visit.
 func (k *Kiosk) closeLinks() {
 	for purpose := range k.links {
@@ -108,6 +120,7 @@ func (k *Kiosk) closeLinks() {
 // view is the link as shown: the QR, and beside it the counter's name, the
 // confirm code, the countdown and what is happening.
 func (l *link) view(title string) fyne.CanvasObject {
+	l.shown = true
 	tr := l.k.tr
 	heading := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	heading.Wrapping = fyne.TextWrapWord

@@ -24,7 +24,7 @@ func TestSubmitAndTrackAgainstTheReferenceServer(t *testing.T) {
 	}
 	defer d.stop()
 	ctx := context.Background()
-	client, _, cat, err := connectDemo(ctx, d)
+	client, _, fetched, err := connectDemo(ctx, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestSubmitAndTrackAgainstTheReferenceServer(t *testing.T) {
 	go func() { done <- syncer.Run(runCtx) }()
 	defer func() { cancel(); <-done }()
 
-	p, _ := cat.Procedure("dang-ky-khai-sinh")
+	p, _ := fetched.cat.Procedure("dang-ky-khai-sinh")
 	j := kiosk.NewJourney(p, nil, time.Now)
 	answers := map[string]string{
 		"child_name": "Trần Minh An", "child_dob": kiosk.FormatDate(time.Now().AddDate(0, 0, -7)), "child_sex": "nam",
@@ -60,7 +60,7 @@ func TestSubmitAndTrackAgainstTheReferenceServer(t *testing.T) {
 	sub := outboxSubmitter{store: store, wake: syncer.Wake, poll: 20 * time.Millisecond}
 	waitCtx, stop := context.WithTimeout(ctx, 10*time.Second)
 	defer stop()
-	receipt, err := sub.Submit(waitCtx, ui.Submission{ProcedureID: p.ID, CatalogVersion: cat.Version,
+	receipt, err := sub.Submit(waitCtx, ui.Submission{ProcedureID: p.ID, CatalogVersion: fetched.cat.Version,
 		Applicant: j.Applicant(), Answers: j.Answers(), ConsentAt: time.Now()})
 	if err != nil || !regexp.MustCompile(`^000\.00\.01\.H26-\d{6}-\d{4}$`).MatchString(receipt.Code) ||
 		!regexp.MustCompile(`^\d\d/\d\d/\d{4}$`).MatchString(receipt.DueDate) || receipt.TrackingURL == "" {

@@ -93,10 +93,16 @@ func (b *backend) loadCatalog() error {
 func (b *backend) connectDemo() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	client, enr, cat, err := connectDemo(ctx, b.demo)
+	client, enr, fetched, err := connectDemo(ctx, b.demo)
 	if err != nil {
 		return err
 	}
+	// Cached with its ETag, the sync loop's first look is a 304: the
+	// screen is not handed the same catalog again as a new one.
+	if err := b.store.PutCatalog(fetched.raw, fetched.etag); err != nil {
+		b.log.Warn().Err(err).Msg("demo: cannot cache the catalog")
+	}
+	cat := fetched.cat
 	b.catalog, b.unit, b.client = cat, enr.Unit.Name, client
 	b.syncer = offline.NewSyncer(b.store, client, offline.SyncOptions{
 		Version:   version,

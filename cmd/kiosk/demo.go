@@ -67,22 +67,30 @@ func (d *demo) stop() {
 	_ = os.RemoveAll(d.dir)
 }
 
+// demoCatalog is the catalog a demo kiosk fetched at enrolment: parsed,
+// and as served with its ETag, for the store's cache.
+type demoCatalog struct {
+	cat  *kiosk.Catalog
+	raw  []byte
+	etag string
+}
+
 // connectDemo enrols the kiosk with the in-process server and fetches the
 // catalog from it, as a real kiosk does with the province's system.
-func connectDemo(ctx context.Context, d *demo) (*central.Client, central.Enrollment, *kiosk.Catalog, error) {
+func connectDemo(ctx context.Context, d *demo) (*central.Client, central.Enrollment, demoCatalog, error) {
 	client, err := central.New(central.Config{BaseURL: d.url, Version: version})
 	if err != nil {
-		return nil, central.Enrollment{}, nil, err
+		return nil, central.Enrollment{}, demoCatalog{}, err
 	}
 	host, _ := os.Hostname()
 	enr, err := client.Enroll(ctx, central.EnrollRequest{Code: d.server.EnrollCode(), Hostname: host, Version: version})
 	if err != nil {
-		return nil, central.Enrollment{}, nil, fmt.Errorf("demo enrolment: %w", err)
+		return nil, central.Enrollment{}, demoCatalog{}, fmt.Errorf("demo enrolment: %w", err)
 	}
 	client.SetCredentials(enr.DeviceID, enr.DeviceToken)
-	cat, _, _, _, err := client.Catalog(ctx, "")
+	cat, raw, etag, _, err := client.Catalog(ctx, "")
 	if err != nil {
-		return nil, central.Enrollment{}, nil, fmt.Errorf("demo catalog: %w", err)
+		return nil, central.Enrollment{}, demoCatalog{}, fmt.Errorf("demo catalog: %w", err)
 	}
-	return client, enr, cat, nil
+	return client, enr, demoCatalog{cat, raw, etag}, nil
 }
