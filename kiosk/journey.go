@@ -135,7 +135,9 @@ func (j *Journey) AttachmentFields() []*Field {
 	return out
 }
 
-func (j *Journey) isAttachment(fieldID string) bool {
+// IsAttachment reports whether fieldID is one of the form's attachment
+// questions.
+func (j *Journey) IsAttachment(fieldID string) bool {
 	for _, f := range j.AttachmentFields() {
 		if f.ID == fieldID {
 			return true
@@ -184,7 +186,7 @@ func (j *Journey) Back() bool {
 // be changed: they come from the card or the identity provider.
 func (j *Journey) Change(fieldID string) bool {
 	for i, s := range j.steps {
-		if s.Kind == StepAttachments && j.isAttachment(fieldID) || s.Kind == StepField && s.Field.ID == fieldID && !j.isLocked(s) {
+		if s.Kind == StepAttachments && j.IsAttachment(fieldID) || s.Kind == StepField && s.Field.ID == fieldID && !j.isLocked(s) {
 			j.at, j.returnToReview = i, true
 			return true
 		}

@@ -89,7 +89,8 @@ type session struct {
 	scanFor     string                 // the question the next scanned page answers
 	scanProblem string                 // what went wrong with the last scan, shown on the papers step
 
-	links map[string]*link // the visit's phone links by purpose
+	links     map[string]*link // the visit's phone links by purpose
+	phoneSeen map[string]bool  // the phone's files already brought to the form
 
 	largeText bool // the citizen asked for larger type
 }

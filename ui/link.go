@@ -29,6 +29,8 @@ const (
 	// linkQRSize is the QR's side on screen: large enough for an old
 	// phone's camera at arm's length.
 	linkQRSize = 280
+	// linkColumnQRSize is the QR's side in a column beside other content.
+	linkColumnQRSize = 220
 )
 
 // link is one link session for one purpose. It lives for the citizen's
@@ -45,6 +47,7 @@ type link struct {
 	shown    bool // on the screen being built
 
 	qr        *canvas.Image
+	columnQR  *canvas.Image // the QR in the column view, when that is shown
 	code      *widget.Label
 	countdown *widget.Label
 	status    *widget.Label
@@ -130,6 +133,22 @@ func (l *link) view(title string) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, l.qr, nil, side)
 }
 
+// column is the link as a narrow column beside a screen's own content:
+// the QR with the code and what is happening under it, the text wrapped
+// to the column's width. It scrolls rather than make the screen taller
+// than a kiosk's.
+func (l *link) column(title string) fyne.CanvasObject {
+	l.shown = true
+	heading := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	heading.Wrapping = fyne.TextWrapWord
+	code := container.NewHBox(widget.NewLabel(l.k.tr.T("link.code")), l.code)
+	qr := canvas.NewImageFromImage(l.qr.Image) // smaller than the full view's
+	qr.ScaleMode, qr.FillMode = canvas.ImageScalePixels, canvas.ImageFillContain
+	qr.SetMinSize(fyne.NewSquareSize(linkColumnQRSize))
+	l.columnQR = qr
+	return NewTouchScroll(container.NewVBox(heading, qr, code, l.status, l.countdown))
+}
+
 // run opens sessions and follows them until ctx ends: a session no phone
 // used is replaced every linkRotate, a failure is retried after
 // linkRetry. It runs off the UI goroutine and hands every change to post.
@@ -191,6 +210,10 @@ func (l *link) showSession(s LinkSession) {
 	l.session, l.openedAt = s, l.k.opts.Now()
 	l.qr.Image = qrImage(s.URL)
 	l.qr.Refresh()
+	if l.columnQR != nil {
+		l.columnQR.Image = l.qr.Image
+		l.columnQR.Refresh()
+	}
 	l.code.SetText(spacedCode(s.ConfirmCode))
 	l.status.SetText(l.k.tr.T("link.waiting"))
 	l.tick()

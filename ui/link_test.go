@@ -168,9 +168,39 @@ func TestAnUnusedQRIsReplacedAndCountsDown(t *testing.T) {
 func linkQR(w fyne.Window) *canvas.Image {
 	var qr *canvas.Image
 	eachShown(w, func(o fyne.CanvasObject) {
-		if img, ok := o.(*canvas.Image); ok && img.MinSize().Width == linkQRSize {
+		if img, ok := o.(*canvas.Image); ok && (img.MinSize().Width == linkQRSize || img.MinSize().Width == linkColumnQRSize) {
 			qr = img
 		}
 	})
 	return qr
+}
+
+func TestPhotosFromThePhoneJoinTheirQuestion(t *testing.T) {
+	linker := newFakeLinker()
+	page := samplePage(t)
+	linker.files["att_1"], linker.files["att_2"] = page, page
+	drafts := &fakeDrafts{}
+	k, w, q := toPapers(t, Options{Submitter: &recordingSubmitter{}, Drafts: drafts, Linker: linker})
+	q.runUntil(t, "the upload QR", func() bool { return k.links[LinkUpload] != nil && k.links[LinkUpload].session.ID != "" })
+	if !shows(w, "Gửi ảnh giấy tờ từ điện thoại của bạn") {
+		t.Fatalf("the papers step shows %q; want the phone's QR", shownTexts(w))
+	}
+
+	linker.states <- LinkState{State: LinkLinked, Version: 2, Files: []LinkedFile{{ID: "att_1", FieldID: "birth_notice_photo", MIME: "image/png", Size: int64(len(page))}}}
+	attached := "Đã đính kèm: ảnh, " + formatSize(len(page), kiosk.VI)
+	q.runUntil(t, "the phone's photo on the kiosk", func() bool { return shows(w, attached) })
+	saves := drafts.saved()
+	if last := saves[len(saves)-1]; len(last.Attachments) != 1 || last.Attachments[0].ServerID != "att_1" || last.Answers["birth_notice_photo"] != "att_1" {
+		t.Fatalf("the draft after the phone's photo is %+v; want att_1 answering birth_notice_photo", last)
+	}
+
+	test.Tap(findButton(t, w, "Bỏ tệp này"))
+	linker.states <- LinkState{State: LinkLinked, Version: 3, Files: []LinkedFile{
+		{ID: "att_1", FieldID: "birth_notice_photo", MIME: "image/png"}, {ID: "att_2", FieldID: "birth_notice_photo", MIME: "image/png"}}}
+	q.runUntil(t, "the second photo", func() bool { return k.journey.Answer("birth_notice_photo") == "att_2" })
+
+	test.Tap(findButton(t, w, "Tiếp tục"))
+	if k.links[LinkUpload] == nil {
+		t.Errorf("leaving the papers step closed a link the phone is using; it lasts for the visit")
+	}
 }

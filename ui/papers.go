@@ -2,11 +2,13 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"image"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -56,7 +58,13 @@ func (s *wizardScreen) papers() fyne.CanvasObject {
 	next := &widget.Button{Text: tr.T("wizard.next"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance,
 		OnTapped: func() { s.submit("") }}
 	bottom := container.NewVBox(s.problem, next)
-	return container.NewBorder(nil, container.NewPadded(bottom), nil, nil, NewTouchScroll(container.NewPadded(container.NewVBox(rows...))))
+	// The phone's QR stands beside the papers, so each photo is seen
+	// arriving under its paper while the QR stays in view.
+	var phone fyne.CanvasObject
+	if l := s.k.openLink(LinkUpload, s.j.Procedure().ID, s.k.onUploadState); l != nil {
+		phone = container.NewPadded(l.column(tr.T("papers.phone")))
+	}
+	return container.NewBorder(nil, container.NewPadded(bottom), nil, phone, NewTouchScroll(container.NewPadded(container.NewVBox(rows...))))
 }
 
 // attachmentBox is one attachment question: its label and help, then its
@@ -129,6 +137,59 @@ func (k *Kiosk) AddScan(name, mime string, data []byte) bool {
 	}
 	k.attach(Attachment{FieldID: target, Name: name, MIME: mime, Data: data})
 	return true
+}
+
+// onUploadState brings each file the phone sent to the form, under the
+// question it was sent for (or the first still without a file). A file
+// the citizen removed at the kiosk is not brought back by the next
+// change of the link.
+func (k *Kiosk) onUploadState(st LinkState) {
+	j := k.journey
+	if j == nil {
+		return
+	}
+	for _, f := range st.Files {
+		if k.phoneSeen[f.ID] {
+			continue
+		}
+		if k.phoneSeen == nil {
+			k.phoneSeen = map[string]bool{}
+		}
+		k.phoneSeen[f.ID] = true
+		k.fetchPhoneFile(j, f)
+	}
+}
+
+// fetchPhoneFile downloads a phone's file off the UI goroutine and
+// attaches it, if the same citizen is still there.
+func (k *Kiosk) fetchPhoneFile(j *kiosk.Journey, f LinkedFile) {
+	linker := k.opts.Linker
+	k.background(func() func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		data, mime, err := linker.Fetch(ctx, f.ID)
+		return func() {
+			if k.journey != j {
+				clear(data)
+				return
+			}
+			if err != nil {
+				k.scanProblem = k.tr.T("papers.problem.phone")
+				k.show()
+				return
+			}
+			field := f.FieldID
+			if !j.IsAttachment(field) {
+				field = k.firstWithoutFile()
+			}
+			if field == "" {
+				k.scanProblem = k.tr.T("papers.scan.which")
+				k.show()
+				return
+			}
+			k.attach(Attachment{FieldID: field, Name: f.ID, MIME: mime, Data: data, ServerID: f.ID})
+		}
+	})
 }
 
 // ScanProblem tells the citizen on the papers step why their scan was not

@@ -37,10 +37,13 @@ func samplePage(t testing.TB) []byte {
 	return buf.Bytes()
 }
 
-// toPapers fills a khai sinh up to its papers step.
-func toPapers(t *testing.T, opts Options) (*Kiosk, fyne.Window) {
+// toPapers fills a khai sinh up to its papers step. What the kiosk's
+// loops post to the UI goroutine waits in the queue it returns.
+func toPapers(t *testing.T, opts Options) (*Kiosk, fyne.Window, uiQueue) {
 	t.Helper()
 	k, w := newHomeKiosk(t, opts)
+	q := make(uiQueue, 16)
+	k.post = q.post
 	tapCardNamed(t, w, "Nộp hồ sơ")
 	test.Tap(cardOf(t, w, "dang-ky-khai-sinh"))
 	test.Tap(findButton(t, w, "Bắt đầu làm hồ sơ"))
@@ -49,13 +52,13 @@ func toPapers(t *testing.T, opts Options) (*Kiosk, fyne.Window) {
 	for k.journey.Current().Kind != kiosk.StepAttachments {
 		answerPage(t, k, w)
 	}
-	return k, w
+	return k, w, q
 }
 
 func TestAScannedPageJoinsTheChosenPaperAndCanBeRemoved(t *testing.T) {
 	drafts := &fakeDrafts{}
 	sub := &recordingSubmitter{give: Receipt{Code: "X-1", DueDate: "01/12/2026"}}
-	k, w := toPapers(t, Options{Submitter: sub, Drafts: drafts, Scanner: true})
+	k, w, _ := toPapers(t, Options{Submitter: sub, Drafts: drafts, Scanner: true})
 	if !shows(w, "Ảnh Giấy chứng sinh") || !shows(w, "Chưa có tệp.") {
 		t.Fatalf("the papers step shows %q; want the birth notice with no file yet", shownTexts(w))
 	}
@@ -112,13 +115,13 @@ func TestAScanIsRefusedOutsideThePapersStep(t *testing.T) {
 }
 
 func TestAScanProblemIsSaidOnThePapersStep(t *testing.T) {
-	k, w := toPapers(t, Options{Submitter: &recordingSubmitter{}, Scanner: true})
+	k, w, _ := toPapers(t, Options{Submitter: &recordingSubmitter{}, Scanner: true})
 	k.ScanProblem("scan.txt", ScanNotDocument)
 	waitShows(t, w, "Tệp vừa quét không phải ảnh (JPEG, PNG) hay PDF. Hãy đặt máy quét lưu ảnh hoặc PDF, hoặc hỏi cán bộ.")
 }
 
 func TestWithoutAScannerThePapersStepOffersNoScan(t *testing.T) {
-	_, w := toPapers(t, Options{Submitter: &recordingSubmitter{}})
+	_, w, _ := toPapers(t, Options{Submitter: &recordingSubmitter{}})
 	if shows(w, "Quét giấy này") {
 		t.Errorf("a kiosk without a scanner offers to scan")
 	}

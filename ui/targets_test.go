@@ -38,6 +38,7 @@ func visitScreens(t *testing.T, check func(name string, w fyne.Window)) {
 			check(fmt.Sprintf("question %d", i+1), w)
 		}
 		if k.journey.Current().Kind == kiosk.StepAttachments {
+			q.runUntil(t, "the upload QR", func() bool { return shows(w, "482 913") })
 			k.AddScan("giay-chung-sinh.png", "image/png", samplePage(t))
 			check("papers", w)
 		}
