@@ -232,7 +232,12 @@ const (
 	ScanUnknown  ScanKind = iota // not a code the kiosk reads
 	ScanCard                     // the QR on a Căn cước card: Scan.Card
 	ScanTracking                 // a receipt's tracking link or a dossier code: Scan.Code
+	ScanHandoff                  // the phone's "continue at the kiosk" QR: Scan.Code is its token
 )
+
+// HandoffQRPrefix starts the QR a phone shows to hand a form back to a
+// kiosk; the token after it is the central system's, opaque to the kiosk.
+const HandoffQRPrefix = "MCK1:HANDOFF:"
 
 func (k ScanKind) String() string {
 	switch k {
@@ -240,6 +245,8 @@ func (k ScanKind) String() string {
 		return "card"
 	case ScanTracking:
 		return "tracking"
+	case ScanHandoff:
+		return "handoff"
 	}
 	return "unknown"
 }
@@ -248,7 +255,7 @@ func (k ScanKind) String() string {
 type Scan struct {
 	Kind ScanKind
 	Card CardData // for ScanCard without an error
-	Code string   // for ScanTracking: the dossier code, unescaped
+	Code string   // for ScanTracking: the dossier code, unescaped; for ScanHandoff: the token
 }
 
 // Limits on what a scan may be, checked before any work.
@@ -279,12 +286,32 @@ func ClassifyScan(s string) (Scan, error) {
 	case looksLikeCard(s):
 		c, err := ParseCardQR(s)
 		return Scan{Kind: ScanCard, Card: c}, err
+	case strings.HasPrefix(strings.ToUpper(s), HandoffQRPrefix):
+		return handoffToken(s[len(HandoffQRPrefix):])
 	case strings.Contains(s, "://"):
 		return trackingLink(s)
 	case isDossierCode(s):
 		return Scan{Kind: ScanTracking, Code: s}, nil
 	}
 	return Scan{}, errScanUnknown()
+}
+
+// handoffToken checks a hand-back QR's token: 16 to 128 characters of
+// base64url or hex, as random tokens are written. A scanner acting as a
+// keyboard may send it in the wrong case only if Caps Lock is on, which
+// would spoil base64 anyway: the token is taken as it is.
+func handoffToken(tok string) (Scan, error) {
+	ok := len(tok) >= 16 && len(tok) <= 128
+	for i := 0; ok && i < len(tok); i++ {
+		c := tok[i]
+		ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+	}
+	if !ok {
+		return Scan{}, newInvalid(
+			"Mã QR trên điện thoại chưa đọc được trọn vẹn. Hãy quét lại, giữ điện thoại yên và sáng màn hình.",
+			"The QR code on the phone did not read completely. Scan it again, holding the phone still with its screen bright.")
+	}
+	return Scan{Kind: ScanHandoff, Code: tok}, nil
 }
 
 // looksLikeCard is true for 12 digits followed by '|'. It does not count

@@ -154,6 +154,9 @@ func TestClassifyScan(t *testing.T) {
 		{"https link with escaped code", "https://dichvucong.example.vn/hs/t/000.00.01%2FH26%2B261127-0001\n", ScanTracking, "000.00.01/H26+261127-0001", "", ""},
 		{"link with query, fragment and slash", "https://kiosk.example.vn/t/H26-0001/?src=qr#top", ScanTracking, "H26-0001", "", ""},
 		{"upper-case link (QR alphanumeric mode)", "HTTPS://KIOSK.EXAMPLE.VN/T/H26-0001", ScanTracking, "H26-0001", "", ""},
+		{"hand-back QR", "MCK1:HANDOFF:q3Jd8_Zx-0aLk2mNpQrStU\r\n", ScanHandoff, "q3Jd8_Zx-0aLk2mNpQrStU", "", ""},
+		{"hand-back QR read short", "MCK1:HANDOFF:q3Jd8", ScanUnknown, "", "", "chưa đọc được trọn vẹn"},
+		{"hand-back QR with a stray character", "MCK1:HANDOFF:q3Jd8_Zx-0aLk2mNp/QrStU", ScanUnknown, "", "", "chưa đọc được trọn vẹn"},
 		{"bare code", "000.00.01.H26-260930-0012\r", ScanTracking, "000.00.01.H26-260930-0012", "", ""},
 		{"bare code of 64", strings.Repeat("x", 64), ScanTracking, strings.Repeat("x", 64), "", ""},
 		{"bare code of 65", strings.Repeat("x", 65), ScanUnknown, "", "", "Kiosk không nhận ra mã vừa quét"},
@@ -190,7 +193,7 @@ func TestClassifyScan(t *testing.T) {
 }
 
 func TestScanKindString(t *testing.T) {
-	for k, want := range map[ScanKind]string{ScanUnknown: "unknown", ScanCard: "card", ScanTracking: "tracking", 42: "unknown"} {
+	for k, want := range map[ScanKind]string{ScanUnknown: "unknown", ScanCard: "card", ScanTracking: "tracking", ScanHandoff: "handoff", 42: "unknown"} {
 		if got := k.String(); got != want {
 			t.Errorf("ScanKind(%d).String() = %q; want %q", int(k), got, want)
 		}
@@ -350,6 +353,7 @@ func FuzzClassifyScan(f *testing.F) {
 	for _, s := range []string{
 		cardQR, "http://127.0.0.1:8787/t/000.00.01.H26-261127-0001", "https://x/t/a%2Fb", "H26-0001\r\n",
 		"", "hello world", "https://example.com/about", "001085012345|", "HTTP://X/T/%", "\xff",
+		"MCK1:HANDOFF:q3Jd8_Zx-0aLk2mNpQrStU", "mck1:handoff:",
 	} {
 		f.Add(s)
 	}
@@ -368,6 +372,10 @@ func scanInvariants(t *testing.T, s string, got Scan, err error) {
 			scanWantInvalid(t, "ClassifyScan", err, "")
 		} else if got.Card.PersonalID == "" {
 			t.Errorf("ClassifyScan(%q) = %+v, nil; want the card's data", s, got)
+		}
+	case ScanHandoff:
+		if err != nil || len(got.Code) < 16 || len(got.Code) > 128 || strings.Trim(got.Code, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != "" {
+			t.Errorf("ClassifyScan(%q) = %+v, %v; want a token of 16–128 URL-safe characters", s, got, err)
 		}
 	case ScanTracking:
 		if err != nil || got.Code == "" || utf8.RuneCountInString(got.Code) > dossierCodeMax ||
