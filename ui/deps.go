@@ -161,4 +161,9 @@ type Linker interface {
 	Wait(ctx context.Context, id string, since int) (LinkState, error)
 	Close(ctx context.Context, id string) error
 	Fetch(ctx context.Context, fileID string) (data []byte, mime string, err error)
+	// Handoff gives the form so far to a handoff session, for the phone
+	// to finish; Claim takes back a form a phone hands to the kiosk with
+	// its QR (the token of a kiosk.ScanHandoff).
+	Handoff(ctx context.Context, linkID string, d DraftState) error
+	Claim(ctx context.Context, token string) (DraftState, error)
 }

@@ -65,6 +65,7 @@ const (
 	screenTrack
 	screenResume
 	screenIdentity
+	screenHandoff
 )
 
 // session is what one citizen has done at the kiosk. goHome replaces it
@@ -412,6 +413,8 @@ func (k *Kiosk) body() fyne.CanvasObject {
 		return newResumeScreen(k).build()
 	case screenIdentity:
 		return k.identityScreen()
+	case screenHandoff:
+		return newHandoffScreen(k).build()
 	}
 	return k.homeScreen()
 }

@@ -37,14 +37,17 @@ const (
 // visit: the screens that show it come and go (a language switch rebuilds
 // them), its widgets and its session stay until the session ends.
 type link struct {
-	k        *Kiosk
-	purpose  string
-	onState  func(LinkState) // called on the UI goroutine with every change
-	cancel   context.CancelFunc
-	session  LinkSession
-	openedAt time.Time
-	state    LinkState
-	shown    bool // on the screen being built
+	k       *Kiosk
+	purpose string
+	onState func(LinkState) // called on the UI goroutine with every change
+	// onSession, when set, hears every new session (a new QR) on the UI
+	// goroutine.
+	onSession func(LinkSession)
+	cancel    context.CancelFunc
+	session   LinkSession
+	openedAt  time.Time
+	state     LinkState
+	shown     bool // on the screen being built
 
 	qr        *canvas.Image
 	columnQR  *canvas.Image // the QR in the column view, when that is shown
@@ -217,6 +220,9 @@ func (l *link) showSession(s LinkSession) {
 	l.code.SetText(spacedCode(s.ConfirmCode))
 	l.status.SetText(l.k.tr.T("link.waiting"))
 	l.tick()
+	if l.onSession != nil {
+		l.onSession(s)
+	}
 }
 
 // showFailure says the central system cannot be reached; the loop tries

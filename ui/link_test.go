@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/motcua/kiosk/kiosk"
 )
@@ -24,10 +26,17 @@ type fakeLinker struct {
 	closed []string // session ids
 	states chan LinkState
 	files  map[string][]byte
+	handed []handed              // what Handoff was given
+	claims map[string]DraftState // what Claim gives back, by token
+}
+
+type handed struct {
+	linkID string
+	draft  DraftState
 }
 
 func newFakeLinker() *fakeLinker {
-	return &fakeLinker{states: make(chan LinkState, 8), files: map[string][]byte{}}
+	return &fakeLinker{states: make(chan LinkState, 8), files: map[string][]byte{}, claims: map[string]DraftState{}}
 }
 
 func (f *fakeLinker) Open(_ context.Context, purpose, _ string) (LinkSession, error) {
@@ -58,6 +67,30 @@ func (f *fakeLinker) Fetch(_ context.Context, id string) ([]byte, string, error)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.files[id], "image/png", nil
+}
+
+func (f *fakeLinker) Handoff(_ context.Context, linkID string, d DraftState) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.handed = append(f.handed, handed{linkID, d})
+	return nil
+}
+
+func (f *fakeLinker) Claim(_ context.Context, token string) (DraftState, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	d, ok := f.claims[token]
+	if !ok {
+		return DraftState{}, errors.New("404 not found")
+	}
+	delete(f.claims, token)
+	return d, nil
+}
+
+func (f *fakeLinker) handedOver() []handed {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.handed)
 }
 
 func (f *fakeLinker) closedIDs() []string {
@@ -203,4 +236,55 @@ func TestPhotosFromThePhoneJoinTheirQuestion(t *testing.T) {
 	if k.links[LinkUpload] == nil {
 		t.Errorf("leaving the papers step closed a link the phone is using; it lasts for the visit")
 	}
+}
+
+func TestHandingTheFormToThePhone(t *testing.T) {
+	linker := newFakeLinker()
+	k, w, q := toIdentity(t, linker)
+	test.Tap(findButton(t, w, "Không có thẻ — tự nhập thông tin"))
+	test.Type(findShown(t, w, "the answer box", func(*widget.Entry) bool { return true }), "Trần Minh An")
+	test.Tap(findButton(t, w, "Tiếp tục"))
+	test.Tap(findButton(t, w, "Làm tiếp trên điện thoại"))
+	q.runUntil(t, "the form given to the handoff session", func() bool { return len(linker.handedOver()) > 0 })
+	got := linker.handedOver()[0]
+	if got.draft.ProcedureID != "dang-ky-khai-sinh" || got.draft.Answers["child_name"] != "Trần Minh An" || got.draft.ConsentAt.IsZero() || got.linkID == "" {
+		t.Fatalf("handed over %+v; want the khai sinh with its answer and consent", got)
+	}
+
+	linker.states <- LinkState{State: LinkLinked, Version: 1}
+	q.runUntil(t, "the handed-over screen", func() bool { return showsPrefix(w, "Hồ sơ đã ở trên điện thoại của bạn.") })
+	test.Tap(findButton(t, w, "Về trang chủ"))
+	if k.journey != nil || k.screen != screenHome {
+		t.Errorf("after handing over and going home the session is still there")
+	}
+}
+
+func TestAPhoneHandsTheFormBackByQR(t *testing.T) {
+	linker := newFakeLinker()
+	linker.claims["q3Jd8_Zx-0aLk2mNpQrStU"] = DraftState{ProcedureID: "dang-ky-khai-sinh", Answers: map[string]string{"child_name": "Trần Minh An"}, ConsentAt: time.Now()}
+	k, w := newHomeKiosk(t, Options{Submitter: &recordingSubmitter{}, Drafts: &fakeDrafts{}, Linker: linker})
+	tapCardNamed(t, w, "Tiếp tục hồ sơ")
+	code := w.Canvas().Focused().(*widget.Entry)
+	code.SetText("MCK1:HANDOFF:q3Jd8_Zx-0aLk2mNpQrStU") // the scanner types it, then Enter
+	code.OnSubmitted(code.Text)
+	if k.journey == nil || k.journey.Answer("child_name") != "Trần Minh An" || k.screen != screenWizard {
+		t.Fatalf("after scanning the phone's QR: screen %v, journey %v; want the khai sinh on its first question left", k.screen, k.journey)
+	}
+	if code.Text != "" {
+		t.Errorf("the token stays in the code box")
+	}
+
+	k.goHome()
+	tapCardNamed(t, w, "Tiếp tục hồ sơ")
+	code = w.Canvas().Focused().(*widget.Entry)
+	code.SetText("MCK1:HANDOFF:q3Jd8_Zx-0aLk2mNpQrStU") // a token is good once
+	code.OnSubmitted(code.Text)
+	if k.journey != nil || !shows(w, "Không có hồ sơ nào với mã này, hoặc hồ sơ đã quá 72 giờ và đã được xóa.") {
+		t.Errorf("a spent token: shown %q; want it refused", shownTexts(w))
+	}
+}
+
+// showsPrefix reports whether a shown text starts with prefix.
+func showsPrefix(w fyne.Window, prefix string) bool {
+	return slices.ContainsFunc(shownTexts(w), func(s string) bool { return strings.HasPrefix(s, prefix) })
 }

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"context"
 	"errors"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -29,6 +31,7 @@ func (s *resumeScreen) build() fyne.CanvasObject {
 	s.code = widget.NewEntry()
 	s.code.SetPlaceHolder(tr.T("resume.code.placeholder"))
 	s.code.OnChanged = func(string) { s.k.activity() }
+	s.code.OnSubmitted = func(string) { s.onResume() } // the scanner ends with Enter
 	s.dob = widget.NewEntry()
 	s.dob.OnChanged = s.code.OnChanged
 	s.k.useKeyboard(s.code, ModeLetters)
@@ -44,11 +47,32 @@ func (s *resumeScreen) build() fyne.CanvasObject {
 	return NewTouchScroll(container.NewPadded(form))
 }
 
-// onResume asks Drafts off the UI goroutine: it reads the disk.
+// onResume asks Drafts off the UI goroutine: it reads the disk. A phone's
+// hand-back QR, read into the code box by the scanner, brings the form
+// back from the central system instead.
 func (s *resumeScreen) onResume() {
 	code, dob, k := s.code.Text, s.dob.Text, s.k
+	if scan, err := kiosk.ClassifyScan(code); err == nil && scan.Kind == kiosk.ScanHandoff && k.opts.Linker != nil {
+		s.code.SetText("") // the token is spent by the claim; it is not shown
+		s.claim(scan.Code)
+		return
+	}
 	k.background(func() func() {
 		d, err := k.opts.Drafts.Resume(code, dob)
+		return func() { s.resumed(d, err) }
+	})
+}
+
+// claim takes back the form a phone hands over.
+func (s *resumeScreen) claim(token string) {
+	k := s.k
+	k.background(func() func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		d, err := k.opts.Linker.Claim(ctx, token)
+		if err != nil {
+			err = &ResumeError{Kind: ResumeUnknown}
+		}
 		return func() { s.resumed(d, err) }
 	})
 }

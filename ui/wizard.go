@@ -26,7 +26,14 @@ func (s *wizardScreen) build() fyne.CanvasObject {
 	progress := widget.NewLabelWithStyle(tr.T("wizard.progress", "n", n, "total", total), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	s.k.savedLabel = widget.NewLabel(s.k.savedText())
 	name := widget.NewLabel(s.j.Procedure().Name.In(tr.lang))
-	top := container.NewBorder(nil, nil, back, container.NewHBox(s.k.savedLabel, progress), name)
+	right := container.NewHBox(s.k.savedLabel, progress)
+	if s.k.opts.Linker != nil && s.j.Current().Kind == kiosk.StepField {
+		// In the top bar, quiet: most citizens finish at the kiosk, and
+		// the answer's own buttons must keep the room under the question.
+		right.Add(&widget.Button{Text: tr.T("handoff.start"), Importance: widget.LowImportance,
+			OnTapped: func() { s.k.goTo(screenHandoff) }})
+	}
+	top := container.NewBorder(nil, nil, back, right, name)
 	s.problem = widget.NewLabel("")
 	s.problem.Importance = widget.DangerImportance
 	s.problem.Wrapping = fyne.TextWrapWord
