@@ -11,14 +11,20 @@ export LANG := vi_VN.UTF-8
 # Debian packages: to build the cgo/OpenGL binary, and to run it headless.
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev
 DEB_RUN   := xvfb libgl1-mesa-dri xdotool imagemagick
+# Tests only: zbarimg reads the kiosk's QR codes back; headless Chromium
+# plays the citizen's phone on the link pages.
+DEB_TEST  := zbar-tools chromium
 
-.PHONY: help deps build demo sim test check unit race e2e reliability bench screenshot lint-api fmt clean
+.PHONY: help deps test-deps build demo sim test check unit race e2e reliability bench screenshot lint-api fmt clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 deps: ## install missing Debian packages (as root), or print the apt-get line
 	@.ci/debian-deps $(DEB_BUILD) $(DEB_RUN)
+
+test-deps: ## deps, and what the tests also use (zbarimg, headless Chromium)
+	@.ci/debian-deps $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
@@ -32,7 +38,7 @@ demo: build ## run the kiosk on this display, with the reference central server 
 sim: ## run the reference central server on 127.0.0.1:8787 (data in centralsim.db)
 	$(GO) run ./cmd/centralsim -addr 127.0.0.1:8787 -data centralsim.db
 
-test: deps check unit race e2e ## everything CI runs: checks, unit, race and end-to-end tests
+test: test-deps check unit race e2e ## everything CI runs: checks, unit, race and end-to-end tests
 
 check: ## gofmt, go vet, and proof that only cmd/kiosk needs cgo
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \

@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -287,4 +291,34 @@ func TestAPhoneHandsTheFormBackByQR(t *testing.T) {
 // showsPrefix reports whether a shown text starts with prefix.
 func showsPrefix(w fyne.Window, prefix string) bool {
 	return slices.ContainsFunc(shownTexts(w), func(s string) bool { return strings.HasPrefix(s, prefix) })
+}
+
+// TestTheLinkQRReadsBackAsItsURL renders the screen with the real
+// software painter and reads the QR back with zbarimg (Debian's
+// zbar-tools, installed by make deps): a phone's camera must get the
+// session's exact URL.
+func TestTheLinkQRReadsBackAsItsURL(t *testing.T) {
+	zbarimg, err := exec.LookPath("zbarimg")
+	if err != nil {
+		t.Skip("SKIPPED: zbarimg is not installed (apt-get install zbar-tools, or make deps): the QR is not read back")
+	}
+	linker := newFakeLinker()
+	_, w, q := toIdentity(t, linker)
+	q.runUntil(t, "the QR", func() bool { return shows(w, "482 913") })
+	shot := filepath.Join(t.TempDir(), "screen.png")
+	f, err := os.Create(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	out, err := exec.Command(zbarimg, "--quiet", "--raw", shot).Output()
+	if err != nil {
+		t.Fatalf("zbarimg found no code on the screen: %v", err)
+	}
+	if got, want := strings.TrimSpace(string(out)), "http://127.0.0.1:8080/l/token-ls_1"; got != want {
+		t.Errorf("the QR reads %q; want the session's URL %q", got, want)
+	}
 }
