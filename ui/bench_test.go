@@ -34,6 +34,14 @@ func BenchmarkTapToNextScreen(b *testing.B) {
 			findShown(b, w, "the answer box", func(*widget.Entry) bool { return true }).SetText("Trần Minh An")
 			return findButton(b, w, "Tiếp tục")
 		}},
+		{"answer_to_next_question_large_text", func(b *testing.B, k *Kiosk, w fyne.Window) fyne.Tappable {
+			k.largeText = true
+			k.current, _ = k.catalog.Procedure("dang-ky-khai-sinh")
+			k.onConsent()
+			k.goTo(screenWizard)
+			findShown(b, w, "the answer box", func(*widget.Entry) bool { return true }).SetText("Trần Minh An")
+			return findButton(b, w, "Tiếp tục")
+		}},
 	}
 	for _, st := range steps {
 		b.Run(st.name, func(b *testing.B) {

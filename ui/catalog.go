@@ -67,7 +67,7 @@ func (s *catalogScreen) build() fyne.CanvasObject {
 	s.search.OnChanged = s.onSearch
 	// The list follows every letter, so "Xong" only puts the keyboard
 	// away, giving the results the room.
-	s.search.OnSubmitted = func(string) { s.k.keyboard.Hide() }
+	s.search.OnSubmitted = func(string) { s.k.keyboardView.Hide() }
 	s.k.useKeyboardOnTouch(s.search, ModeLetters)
 	clear := &widget.Button{Text: tr.T("catalog.search.clear"), Icon: theme.ContentClearIcon(), OnTapped: s.onClear}
 	searchRow := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), clear, s.search)

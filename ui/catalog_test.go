@@ -181,8 +181,8 @@ func TestNewCatalogKeepsTheSearch(t *testing.T) {
 	if got := searchBox(t, w).Text; got != "khai sinh" {
 		t.Errorf("after a new catalog the search box holds %q; want the query kept", got)
 	}
-	if w.Canvas().Focused() != box || !k.keyboard.Visible() {
-		t.Errorf("after a new catalog the focus is on %v, keyboard shown %v; want the citizen still typing", w.Canvas().Focused(), k.keyboard.Visible())
+	if w.Canvas().Focused() != box || !k.keyboardView.Visible() {
+		t.Errorf("after a new catalog the focus is on %v, keyboard shown %v; want the citizen still typing", w.Canvas().Focused(), k.keyboardView.Visible())
 	}
 }
 
@@ -195,7 +195,7 @@ func TestTelexAndDoneWorkInTheSearchBox(t *testing.T) {
 		t.Errorf("typing \"ddawng kys\" on the keyboard into the search box gives %q; want \"đăng ký\"", got)
 	}
 	tapKey(t, k.keyboard, "Xong")
-	if k.keyboard.Visible() {
+	if k.keyboardView.Visible() {
 		t.Errorf("after Xong the keyboard still covers the results")
 	}
 }
@@ -251,11 +251,11 @@ func TestDraggingTheCatalogScrollsIt(t *testing.T) {
 
 func TestTheCatalogKeyboardAppearsWhenTheSearchIsTouched(t *testing.T) {
 	k, w := newTestKiosk(t, kiosk.VI)
-	if k.keyboard.Visible() {
+	if k.keyboardView.Visible() {
 		t.Fatalf("the keyboard covers the catalog before anyone touched the search box")
 	}
 	w.Canvas().Focus(findShown(t, w, "search box", func(*touchEntry) bool { return true }))
-	if !k.keyboard.Visible() {
+	if !k.keyboardView.Visible() {
 		t.Errorf("touching the search box does not bring up the keyboard")
 	}
 	tapKey(t, k.keyboard, "t")

@@ -14,38 +14,65 @@ import (
 
 var appIcon = fyne.NewStaticResource("icon.png", assets.Icon())
 
-// header is the band on top of every screen: who we are, where the kiosk
-// stands, and the language switch. The switch is labelled in the language
-// it switches to, so a citizen who cannot read the current one finds it.
-func (k *Kiosk) header() fyne.CanvasObject {
+// headerBar is the band on top of every screen: who we are, where the
+// kiosk stands, the sync status, the text size and the language switch.
+// It is built once and updated in place: rebuilt with every screen, it
+// cost more than the screen under it. It always keeps the normal text
+// size, so it fits the screen's width in large-text mode too.
+type headerBar struct {
+	view       fyne.CanvasObject
+	title      *widget.Label
+	unit       *widget.Label
+	sync       *widget.Label
+	textSize   *widget.Button
+	langSwitch *widget.Button
+	saveBanner *widget.Label // shown while autosaves fail
+}
+
+func (k *Kiosk) newHeader() *headerBar {
 	icon := canvas.NewImageFromResource(appIcon)
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSquareSize(48))
-
-	title := widget.NewLabelWithStyle(k.tr.T("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameSubHeadingText
-	unit := widget.NewLabel(k.unit)
-	k.syncLabel = widget.NewLabel(k.syncText())
-
-	other := kiosk.EN
-	if k.tr.lang == kiosk.EN {
-		other = kiosk.VI
+	h := &headerBar{
+		title:      widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		unit:       widget.NewLabel(k.unit),
+		sync:       widget.NewLabel(""),
+		textSize:   &widget.Button{Icon: theme.ZoomInIcon(), OnTapped: k.toggleTextSize},
+		langSwitch: &widget.Button{OnTapped: k.switchLang},
+		saveBanner: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 	}
-	langSwitch := &widget.Button{
-		Text:     k.tr.T("lang.switch"),
-		OnTapped: func() { k.setLang(other) },
-	}
+	h.title.SizeName = theme.SizeNameSubHeadingText
+	h.saveBanner.Wrapping, h.saveBanner.Importance = fyne.TextWrapWord, widget.DangerImportance
+	band := canvas.NewRectangle(goldAccent)
+	band.SetMinSize(fyne.NewSize(0, 4))
+	row := container.NewHBox(icon, h.title, layout.NewSpacer(), h.sync, h.unit, h.textSize, h.langSwitch)
+	h.view = container.NewThemeOverride(container.NewVBox(container.NewPadded(row), band, h.saveBanner), counter)
+	return h
+}
+
+// refreshHeader puts the header in the current language and state. The
+// language switch is labelled in the language it switches to, so a
+// citizen who cannot read the current one finds it.
+func (k *Kiosk) refreshHeader() {
+	h := k.head
+	h.title.SetText(k.tr.T("app.title"))
+	h.sync.SetText(k.syncText())
 	sizeKey := "text.large"
 	if k.largeText {
 		sizeKey = "text.normal"
 	}
-	textSize := &widget.Button{Text: k.tr.T(sizeKey), Icon: theme.ZoomInIcon(), OnTapped: k.toggleTextSize}
-	band := canvas.NewRectangle(goldAccent)
-	band.SetMinSize(fyne.NewSize(0, 4))
-	row := container.NewHBox(icon, title, layout.NewSpacer(), k.syncLabel, unit, textSize, langSwitch)
-	k.saveBanner = widget.NewLabelWithStyle(k.tr.T("save.failed"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	k.saveBanner.Wrapping = fyne.TextWrapWord
-	k.saveBanner.Importance = widget.DangerImportance
-	k.saveBanner.Hidden = !k.saveFailed
-	return container.NewVBox(container.NewPadded(row), band, k.saveBanner)
+	h.textSize.SetText(k.tr.T(sizeKey))
+	h.langSwitch.SetText(k.tr.T("lang.switch"))
+	h.saveBanner.SetText(k.tr.T("save.failed"))
+	h.saveBanner.Hidden = !k.saveFailed
+	h.saveBanner.Refresh()
+}
+
+// switchLang shows the kiosk in the other language.
+func (k *Kiosk) switchLang() {
+	if k.tr.lang == kiosk.EN {
+		k.setLang(kiosk.VI)
+	} else {
+		k.setLang(kiosk.EN)
+	}
 }

@@ -126,6 +126,7 @@ type Kiosk struct {
 	linkEvery time.Duration
 
 	focusAfterShow fyne.Focusable // the field a screen wants focused once shown
+	theme          fyne.Theme     // the app's theme as last set: normal or large type
 
 	keyboard     *Keyboard // one on-screen keyboard, under screens that ask for it
 	wantKeyboard bool      // the screen being built types text
@@ -135,11 +136,11 @@ type Kiosk struct {
 	idleWarn     *widget.PopUp // the "are you still there?" countdown
 	idleCount    *widget.Label
 
-	sync      *SyncStatus   // nil until the sync loop reports
-	syncLabel *widget.Label // in the header, updated in place
+	sync         *SyncStatus       // nil until the sync loop reports
+	head         *headerBar        // built once, updated in place
+	keyboardView fyne.CanvasObject // the keyboard at the normal text size, built once
 
-	saveFailed bool          // the last autosave failed; it is being retried
-	saveBanner *widget.Label // under the header while saveFailed
+	saveFailed bool // the last autosave failed; it is being retried
 }
 
 // SetSaved reports an autosave: on success the wizard says "Đã lưu" and
@@ -193,12 +194,13 @@ func (k *Kiosk) saveDraft() {
 // with the autosaver's results.
 func (k *Kiosk) SetSaveFailed(failed bool) {
 	k.saveFailed = failed
-	switch {
-	case k.saveBanner == nil:
-	case failed:
-		k.saveBanner.Show()
-	default:
-		k.saveBanner.Hide()
+	if k.head == nil {
+		return
+	}
+	if failed {
+		k.head.saveBanner.Show()
+	} else {
+		k.head.saveBanner.Hide()
 	}
 }
 
@@ -214,8 +216,8 @@ type SyncStatus struct {
 // rebuilding the screen, so a citizen's typing is never disturbed.
 func (k *Kiosk) SetSyncStatus(st SyncStatus) {
 	k.sync = &st
-	if k.syncLabel != nil {
-		k.syncLabel.SetText(k.syncText())
+	if k.head != nil {
+		k.head.sync.SetText(k.syncText())
 	}
 }
 
@@ -292,11 +294,14 @@ func New(win fyne.Window, cat *kiosk.Catalog, opts Options) (*Kiosk, error) {
 	}
 	k.keyboard = NewKeyboard(win.Canvas(), func(key string) string { return k.tr.T(key) })
 	k.keyboard.OnDone = k.keyboardDone
+	// The header and the keyboard keep the normal text size in large-text
+	// mode, so they fit the screen's width. Each is wrapped once: an
+	// override applied around every new screen cost more than the screen.
+	k.keyboardView = container.NewThemeOverride(k.keyboard, counter)
+	k.head = k.newHeader()
 	// The kiosk sets its theme itself, so it looks and measures the same
-	// in every app, tests too. (A theme override around every new screen
-	// would lay it out once more at zero width: wrapped text at zero width
-	// is the slowest layout there is.)
-	fyne.CurrentApp().Settings().SetTheme(counter)
+	// in every app, tests too.
+	k.useTheme()
 	win.SetTitle(tr.T("app.title"))
 	k.show()
 	if opts.IdleTicker {
@@ -317,23 +322,22 @@ func (k *Kiosk) show() {
 	for _, l := range k.links {
 		l.shown = false
 	}
+	k.useTheme()
 	body := k.body()
 	k.closeHiddenLinks()
-	if k.largeText {
-		body = container.NewThemeOverride(body, newLargeTextTheme())
-	}
+	k.refreshHeader()
 	var keyboard fyne.CanvasObject
 	if k.wantKeyboard {
 		k.keyboard.SetMode(k.keyboardMode)
 		k.keyboard.Refresh() // labels in the current language
-		keyboard = k.keyboard
+		keyboard = k.keyboardView
 		if k.keyboardLate {
-			k.keyboard.Hide()
+			k.keyboardView.Hide()
 		} else {
-			k.keyboard.Show()
+			k.keyboardView.Show()
 		}
 	}
-	k.win.SetContent(container.NewBorder(k.header(), keyboard, nil, nil, body))
+	k.win.SetContent(container.NewBorder(k.head.view, keyboard, nil, nil, body))
 	if k.focusAfterShow != nil {
 		k.win.Canvas().Focus(k.focusAfterShow)
 	}
@@ -352,8 +356,8 @@ func (k *Kiosk) useKeyboard(e *widget.Entry, mode Mode) {
 func (k *Kiosk) useKeyboardOnTouch(e *touchEntry, mode Mode) {
 	k.wantKeyboard, k.keyboardLate, k.keyboardMode = true, true, mode
 	e.onFocus = func() {
-		if !k.keyboard.Visible() {
-			k.keyboard.Show()
+		if !k.keyboardView.Visible() {
+			k.keyboardView.Show()
 		}
 	}
 }
@@ -384,6 +388,22 @@ func (e *touchEntry) FocusGained() {
 func (k *Kiosk) keyboardDone() {
 	if f := k.win.Canvas().Focused(); entryOf(f) != nil {
 		f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	}
+}
+
+// useTheme sets the app's theme for the text size the citizen chose. The
+// large type is the app's theme rather than an override around each new
+// screen: an override lays its content out once more at zero width, and
+// wrapped text at zero width is the slowest layout there is (a tap took
+// 7 times as long).
+func (k *Kiosk) useTheme() {
+	want := counter
+	if k.largeText {
+		want = largeCounter
+	}
+	if k.theme != want {
+		k.theme = want
+		fyne.CurrentApp().Settings().SetTheme(want)
 	}
 }
 

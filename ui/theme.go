@@ -22,11 +22,16 @@ const largeText = 1.3
 
 func newCounterTheme() fyne.Theme { return &counterTheme{Theme: theme.DefaultTheme(), textScale: 1} }
 
-// counter is the theme every screen is drawn with.
-var counter = newCounterTheme()
+// counter is the theme every screen is drawn with; largeCounter the same
+// with large type, for the citizens who ask for it.
+var (
+	counter      = newCounterTheme()
+	largeCounter = newLargeTextTheme()
+)
 
-// newLargeTextTheme is the counter theme with larger type; it is applied
-// to the screen below the header as a theme override.
+// newLargeTextTheme is the counter theme with larger type: the app's
+// theme in large-text mode, with the header and the keyboard kept at the
+// normal size by an override.
 func newLargeTextTheme() fyne.Theme {
 	return &counterTheme{Theme: theme.DefaultTheme(), textScale: largeText}
 }

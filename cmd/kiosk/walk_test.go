@@ -6,6 +6,7 @@ import (
 	"image"
 	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -82,11 +83,11 @@ func TestWalkBirthRegistration(t *testing.T) {
 	// Home → file a dossier → search on the on-screen keyboard.
 	dr.tapCard("Nộp hồ sơ")
 	search := dr.searchBox()
-	if kb := dr.keyboard(); kb.Visible() {
+	if dr.keyboardShown() {
 		t.Error("the keyboard covers the catalog before the search box is touched")
 	}
 	dr.touch(search)
-	if kb := dr.keyboard(); !kb.Visible() {
+	if !dr.keyboardShown() {
 		t.Fatal("touching the search box does not bring up the keyboard")
 	}
 	dr.typeKeys("khai sinh")
@@ -600,6 +601,19 @@ func (dr *walker) keyboard() *ui.Keyboard {
 		dr.t.Fatalf("no keyboard on screen; shown %q", dr.texts())
 	}
 	return kb
+}
+
+// keyboardShown reports whether the on-screen keyboard and everything
+// around it are visible.
+func (dr *walker) keyboardShown() bool {
+	dr.t.Helper()
+	shown := false
+	walkObjects(dr.w.Content(), true, func(o fyne.CanvasObject, parents []fyne.CanvasObject) {
+		if _, ok := o.(*ui.Keyboard); ok {
+			shown = o.Visible() && !slices.ContainsFunc(parents, func(p fyne.CanvasObject) bool { return !p.Visible() })
+		}
+	})
+	return shown
 }
 
 // keys maps the label of every key shown to its button; none when the
