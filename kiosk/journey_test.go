@@ -168,6 +168,9 @@ func TestApplicantPersonIsWhoFiles(t *testing.T) {
 		{"dang-ky-thuong-tru", "resident"}, // the resident files for themselves
 		{"dang-ky-ket-hon", "husband"},     // the first spouse named
 		{"trich-luc-ban-do-dia-chinh", "owner"},
+		{"dang-ky-giam-ho", "guardian"},           // the ward's ID is optional: the guardian files
+		{"ho-tro-mai-tang-phi", "organiser"},      // not the deceased
+		{"the-bhyt-tre-em-duoi-6-tuoi", "mother"}, // the baby has no ID number yet
 	} {
 		p, ok := cat.Procedure(tc.procedure)
 		if !ok {
@@ -225,5 +228,25 @@ func TestTheAttachmentsStepRefusesAMissingRequiredFile(t *testing.T) {
 	}
 	if err := j.Submit(""); err != nil || j.Current().Kind != kiosk.StepReview {
 		t.Errorf("after changing a paper, Submit = %v, on %v; want back to the check page", err, j.Current().Kind)
+	}
+}
+
+// TestEverySampleProcedureAsksItsApplicantsIDNumber: the central system
+// files a dossier only with its applicant's ID number, so every form must
+// require the ID number of the person ApplicantPerson names.
+func TestEverySampleProcedureAsksItsApplicantsIDNumber(t *testing.T) {
+	cat, err := kiosk.ParseCatalog(assets.SampleCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range cat.Procedures {
+		who := p.ApplicantPerson()
+		asks := false
+		for _, f := range p.Form {
+			asks = asks || f.Person == who && f.Kind == kiosk.KindPersonalID && f.Required
+		}
+		if who == "" || !asks {
+			t.Errorf("%s: the applicant is %q, whose ID number the form does not require", p.ID, who)
+		}
 	}
 }

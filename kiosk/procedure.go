@@ -4,6 +4,8 @@
 // by the kiosk and the reference central server.
 package kiosk
 
+import "cmp"
+
 // Lang is a language the kiosk speaks. Vietnamese comes first.
 type Lang string
 
@@ -173,20 +175,24 @@ type Option struct {
 // the mother, the father, and the applicant who comes to the counter).
 const PersonApplicant = "applicant"
 
-// ApplicantPerson is the form's person who files the dossier: "applicant"
-// when the form has one, else the person of its first name question — on
-// a residence registration the resident files for themselves, on a
-// marriage the first spouse named. It is "" for a form about no person
-// (a land-map extract): then the dossier has no named applicant.
+// ApplicantPerson is the form's person who files the dossier:
+// "applicant" when the form has one; else the first person whose ID
+// number the form requires — the resident on a residence registration,
+// the guardian (not the ward) on a guardianship, the mother (not the baby)
+// on a child's health card, as the central system needs the filer's ID
+// number; else the person of the first name question. It is "" for a form
+// about no person: then the dossier has no named applicant.
 func (p *Procedure) ApplicantPerson() string {
-	first := ""
+	named, identified := "", ""
 	for _, f := range p.Form {
-		if f.Person == PersonApplicant {
+		switch {
+		case f.Person == PersonApplicant:
 			return PersonApplicant
-		}
-		if first == "" && f.Kind == KindPersonName {
-			first = f.Person
+		case identified == "" && f.Kind == KindPersonalID && f.Required:
+			identified = f.Person
+		case named == "" && f.Kind == KindPersonName:
+			named = f.Person
 		}
 	}
-	return first
+	return cmp.Or(identified, named)
 }
