@@ -113,6 +113,9 @@ type Attachment struct {
 	Size     int64  `json:"size"`
 	MIME     string `json:"mime"`
 	Document int    `json:"document,omitempty"` // which of the procedure's documents, from 1; 0 when not said
+	// Field is the form's attachment question the file answers (a field
+	// ID of kind attachment), or "" when not said.
+	Field string `json:"field,omitempty"`
 }
 
 // LinkState is what a long poll of a link session returns.
@@ -120,10 +123,28 @@ type LinkState struct {
 	State       string       `json:"state"`
 	Identity    *Identity    `json:"identity,omitempty"`
 	Attachments []Attachment `json:"attachments"`
-	DraftID     string       `json:"draft_id,omitempty"` // handoff: the draft the phone continues
+	DraftID     string       `json:"draft_id,omitempty"` // handoff: set once the kiosk has put its draft
+	// DossierCode is, for a hand-over, the dossier the citizen filed from
+	// the phone: the hand-over accepts nothing more.
+	DossierCode string `json:"dossier_code,omitempty"`
 	// Version changes with every change of the session; pass it back as
 	// ?since= so the next long poll waits for a newer one.
 	Version int `json:"version"`
+}
+
+// HandoffDraft is a form on its way between the kiosk and the citizen's
+// phone: the kiosk puts it under a hand-over link session, and a kiosk
+// that scans the phone's resume QR claims the latest answers back. The
+// server keeps it sealed; it is personal data.
+type HandoffDraft struct {
+	ProcedureID string            `json:"procedure_id"`
+	Answers     map[string]string `json:"answers"` // by form field ID, as in DossierRequest.Fields
+	ConsentAt   time.Time         `json:"consent_at"`
+}
+
+// HandoffClaim asks for the draft behind a resume QR (see HandoffQR).
+type HandoffClaim struct {
+	Token string `json:"token"`
 }
 
 // Applicant is the person who files a dossier.

@@ -765,6 +765,31 @@ func (c *Client) EndLinkSession(ctx context.Context, id string) error {
 	return err
 }
 
+// PutLinkDraft hands the kiosk's draft over to the citizen's phone under
+// a hand-over link session (purpose handoff), replacing any draft put
+// before. The server keeps it sealed; the phone page shows it once the
+// citizen has matched the confirm code. A PUT is idempotent by nature, so
+// it takes no Idempotency-Key and retries are safe.
+func (c *Client) PutLinkDraft(ctx context.Context, linkID string, d HandoffDraft) error {
+	cl := c.newCall(http.MethodPut, "/v1/link-sessions/{id}/draft")
+	cl.params = map[string]string{"id": linkID}
+	if err := cl.jsonBody(d); err != nil {
+		return err
+	}
+	_, err := c.do(ctx, cl)
+	return err
+}
+
+// ClaimHandoff brings back the draft behind a resume QR the citizen's
+// phone shows (the token of a kiosk.ScanHandoff): the latest answers saved on the
+// phone. A token works once and for a short time; a spent, expired or
+// unknown one is ErrNotFound, and the citizen reloads the phone page for a
+// new one. Any kiosk of the same central system may claim.
+func (c *Client) ClaimHandoff(ctx context.Context, token string) (HandoffDraft, error) {
+	var out HandoffDraft
+	return out, c.postJSON(ctx, "/v1/handoffs/claim", HandoffClaim{Token: token}, &out)
+}
+
 // UploadAttachment uploads a scanned or photographed document. document
 // says which of the procedure's documents it is, counted from 1 (0 or
 // negative: not said).

@@ -34,10 +34,6 @@ const (
 	uploadMaxPixels = 50_000_000
 )
 
-// acceptedMIME are the types the API stores, as http.DetectContentType
-// names them. The name and declared type of a file are never trusted.
-var acceptedMIME = map[string]bool{"image/jpeg": true, "image/png": true, "application/pdf": true}
-
 var (
 	errUnsupportedFile = newAPIError(http.StatusUnsupportedMediaType, "unsupported_media_type",
 		"Chỉ nhận ảnh JPEG, PNG hoặc tệp PDF. Nội dung tệp này không phải một trong các loại đó, dù tên tệp là gì.",
@@ -124,7 +120,10 @@ func bodyProblem(err error) *apiError {
 	return errBadForm
 }
 
-// sniffFile checks a file by its content and returns its MIME type.
+// sniffFile checks a file by its content and returns its MIME type. The
+// name and declared type of a file are never trusted; the kiosk sniffs its
+// scans with the same kiosk.SniffDocument, so the two never disagree on
+// what a document is.
 func sniffFile(data []byte, hasFile bool) (string, *apiError) {
 	if !hasFile {
 		return "", fileProblem("Chưa có tệp nào được gửi.", "No file was sent.")
@@ -132,8 +131,8 @@ func sniffFile(data []byte, hasFile bool) (string, *apiError) {
 	if len(data) == 0 {
 		return "", fileProblem("Tệp trống, không có nội dung. Hãy chụp hoặc chọn lại.", "The file is empty. Please take or choose it again.")
 	}
-	mime := http.DetectContentType(data) // looks at the first 512 bytes only
-	if !acceptedMIME[mime] {
+	mime, ok := kiosk.SniffDocument(data)
+	if !ok {
 		return "", errUnsupportedFile
 	}
 	if mime == "application/pdf" {
@@ -180,8 +179,32 @@ func parseDocument(v string, n int) (int, *apiError) {
 	return d, nil
 }
 
-// storeAttachment stores a checked file and its description.
-func storeAttachment(tx *bolt.Tx, deviceID, linkID, mime string, doc int, data []byte, now time.Time) (central.Attachment, error) {
+// fieldIDChars are the characters of a form field's ID (the catalog's
+// KeyID: lower-case ASCII, digits and underscores).
+const fieldIDChars = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+var msgBadField = kiosk.Text{
+	VI: "Mã câu hỏi của tệp không hợp lệ.",
+	EN: "The question the file answers is not valid.",
+}
+
+// parseFieldID reads the optional "field" of a device upload: the form
+// question the file answers. The device names no procedure here, so only
+// its shape is checked; the dossier checks it belongs to the form.
+func parseFieldID(v string) (string, *apiError) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	if len(v) > 64 || strings.Trim(v, fieldIDChars) != "" || v[0] < 'a' || v[0] > 'z' {
+		return "", validationError(map[string]kiosk.Text{"field": msgBadField})
+	}
+	return v, nil
+}
+
+// storeAttachment stores a checked file and its description: which
+// document (doc) or question (field) it is, when said.
+func storeAttachment(tx *bolt.Tx, deviceID, linkID, mime string, doc int, field string, data []byte, now time.Time) (central.Attachment, error) {
 	sum := sha256.Sum256(data)
 	rec := attachmentRecord{
 		Attachment: central.Attachment{
@@ -190,6 +213,7 @@ func storeAttachment(tx *bolt.Tx, deviceID, linkID, mime string, doc int, data [
 			Size:     int64(len(data)),
 			MIME:     mime,
 			Document: doc,
+			Field:    field,
 		},
 		DeviceID:  deviceID,
 		LinkID:    linkID,
@@ -202,8 +226,8 @@ func storeAttachment(tx *bolt.Tx, deviceID, linkID, mime string, doc int, data [
 }
 
 // handleCreateAttachment stores a file the kiosk scanned or photographed.
-// Its Idempotency-Key fingerprint is the file's hash and document, never
-// the raw body: a retry may use another multipart boundary.
+// Its Idempotency-Key fingerprint is the file's hash, document and field,
+// never the raw body: a retry may use another multipart boundary.
 func (s *Server) handleCreateAttachment(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get(central.HeaderIdempotencyKey) == "" {
 		writeError(w, r, errKeyMissing) // before reading up to 10 MiB for nothing
@@ -224,11 +248,19 @@ func (s *Server) handleCreateAttachment(w http.ResponseWriter, r *http.Request) 
 		writeError(w, r, apiErr)
 		return
 	}
+	field, apiErr := parseFieldID(u.fields["field"])
+	if apiErr != nil {
+		writeError(w, r, apiErr)
+		return
+	}
 	sum := sha256.Sum256(u.file)
 	fingerprint := hex.EncodeToString(sum[:]) + "|" + strconv.Itoa(doc)
+	if field != "" { // without one, as before fields existed: old keys still replay
+		fingerprint += "|" + field
+	}
 	deviceID := deviceOf(r).ID
 	s.once(w, r, "attachment", fingerprint, func(tx *bolt.Tx) (int, any, *apiError) {
-		a, err := storeAttachment(tx, deviceID, "", mime, doc, u.file, s.opts.Now())
+		a, err := storeAttachment(tx, deviceID, "", mime, doc, field, u.file, s.opts.Now())
 		if err != nil {
 			return 0, nil, errInternal
 		}

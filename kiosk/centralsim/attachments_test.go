@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -208,5 +209,40 @@ func TestAttachmentReadBack(t *testing.T) {
 		if status != http.StatusNotFound || errorCode(t, body) != "not_found" {
 			t.Errorf("GET /v1/attachments/%s by another kiosk = %d %s; want 404", id, status, body)
 		}
+	}
+}
+
+func TestAttachmentNamesItsQuestion(t *testing.T) {
+	_, hs, _, token := linkTestServer(t)
+	tests := []struct {
+		field      string
+		wantStatus int
+		want       string
+	}{
+		{"birth_notice_photo", http.StatusCreated, "birth_notice_photo"},
+		{" birth_notice_photo ", http.StatusCreated, "birth_notice_photo"},
+		{"", http.StatusCreated, ""},
+		{"Birth Notice", http.StatusUnprocessableEntity, ""},
+		{"1st_photo", http.StatusUnprocessableEntity, ""},
+		{"a" + string(bytes.Repeat([]byte("b"), 64)), http.StatusUnprocessableEntity, ""},
+	}
+	for i, tt := range tests {
+		status, _, body := uploadAttachment(t, hs, token, fmt.Sprint("field-", i), "a.png", tinyPNG(t), map[string]string{"field": tt.field})
+		var a central.Attachment
+		switch {
+		case status != tt.wantStatus:
+			t.Errorf("upload with field %q = %d %s; want %d", tt.field, status, body, tt.wantStatus)
+		case status == http.StatusCreated && (json.Unmarshal(body, &a) != nil || a.Field != tt.want):
+			t.Errorf("upload with field %q = %s; want field %q", tt.field, body, tt.want)
+		case status == http.StatusUnprocessableEntity && fieldMessage(t, body, "field") == "":
+			t.Errorf("upload with field %q = %s; want a message on field", tt.field, body)
+		}
+	}
+	// The field is part of what a key stands for.
+	fields := map[string]string{"field": "birth_notice_photo"}
+	uploadAttachment(t, hs, token, "same", "a.png", tinyPNG(t), fields)
+	fields["field"] = "evidence_photo"
+	if status, _, body := uploadAttachment(t, hs, token, "same", "a.png", tinyPNG(t), fields); status != http.StatusUnprocessableEntity || errorCode(t, body) != "idempotency_key_reused" {
+		t.Errorf("the same file for another question under the same key = %d %s; want 422 idempotency_key_reused", status, body)
 	}
 }

@@ -78,16 +78,24 @@ func (s *Server) handleCreateDossier(w http.ResponseWriter, r *http.Request) {
 	var req central.DossierRequest
 	deviceID, base := deviceOf(r).ID, s.publicURL(r)
 	s.idempotent(w, r, "dossier", &req, func(tx *bolt.Tx) (int, any, *apiError) {
-		return s.createDossier(tx, deviceID, base, req)
+		return s.createDossier(tx, deviceID, base, channelKiosk, req)
 	})
 }
 
-// createDossier validates and files a dossier inside the idempotency
-// transaction, so its code, its record and the replayable answer are
-// written together or not at all.
-func (s *Server) createDossier(tx *bolt.Tx, deviceID, base string, req central.DossierRequest) (int, any, *apiError) {
+// Channels a dossier comes in by. A device may file only as a kiosk; the
+// hand-over page files as the phone, for the kiosk that handed it over.
+const (
+	channelKiosk = "kiosk"
+	channelPhone = "phone"
+)
+
+// createDossier validates and files a dossier inside the caller's write
+// transaction (the idempotency one, or the phone page's), so its code, its
+// record and the replayable answer are written together or not at all.
+// channel is the only channel the request may name.
+func (s *Server) createDossier(tx *bolt.Tx, deviceID, base, channel string, req central.DossierRequest) (int, any, *apiError) {
 	now := s.opts.Now()
-	proc, clean, apiErr := s.checkDossier(tx, deviceID, req, now)
+	proc, clean, apiErr := s.checkDossier(tx, deviceID, channel, req, now)
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
@@ -119,13 +127,13 @@ func (s *Server) createDossier(tx *bolt.Tx, deviceID, base string, req central.D
 // the kiosk's own validators, and returns its procedure and the request
 // with every answer normalised. All problems are reported at once, so the
 // kiosk can mark every field that needs correcting.
-func (s *Server) checkDossier(tx *bolt.Tx, deviceID string, req central.DossierRequest, now time.Time) (*kiosk.Procedure, central.DossierRequest, *apiError) {
+func (s *Server) checkDossier(tx *bolt.Tx, deviceID, channel string, req central.DossierRequest, now time.Time) (*kiosk.Procedure, central.DossierRequest, *apiError) {
 	proc, ok := s.catalog.Procedure(req.ProcedureID)
 	if !ok {
 		return nil, req, validationError(map[string]kiosk.Text{"procedure_id": dossierMsgProcedure})
 	}
 	problems := map[string]kiosk.Text{}
-	if req.Channel != "kiosk" {
+	if req.Channel != channel {
 		problems["channel"] = dossierMsgChannel
 	}
 	if req.ConsentAt.IsZero() {

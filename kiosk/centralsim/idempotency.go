@@ -21,9 +21,18 @@ import (
 type idemRecord struct {
 	Fingerprint string          `json:"fingerprint"`
 	Status      int             `json:"status"`
-	Body        json.RawMessage `json:"body"`
-	CreatedAt   time.Time       `json:"created_at"`
+	Body        json.RawMessage `json:"body,omitempty"`
+	// Sealed holds the body instead of Body when it is personal data
+	// (a claimed hand-over draft), sealed under the record's key.
+	Sealed    []byte    `json:"sealed,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	// ExpiresAt, when set, ends the record before idempotencyTTL: a
+	// sealed answer is kept no longer than the data it holds.
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
 }
+
+// idemSealed asks once to keep the answer sealed, and for how long.
+type idemSealed struct{ keep time.Duration }
 
 // idempotencyTTL is how long keys are kept: the contract promises at least
 // seven days, so a kiosk that was offline for a week can still retry safely.
@@ -48,6 +57,13 @@ type commitFunc func(tx *bolt.Tx) (int, any, *apiError)
 // idempotent handles a creating POST with a JSON body: it decodes the body
 // into req, then runs commit at most once per Idempotency-Key.
 func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, scope string, req any, commit commitFunc) {
+	s.idempotentSealed(w, r, scope, req, nil, commit)
+}
+
+// idempotentSealed is idempotent for an answer that carries personal data:
+// with sealed set, the replayable answer is stored sealed and kept for
+// sealed.keep only.
+func (s *Server) idempotentSealed(w http.ResponseWriter, r *http.Request, scope string, req any, sealed *idemSealed, commit commitFunc) {
 	body, apiErr := readBody(w, r, maxJSONBody)
 	if apiErr == nil && json.Unmarshal(body, req) != nil {
 		apiErr = errBadJSON
@@ -57,13 +73,18 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, scope string
 		return
 	}
 	sum := sha256.Sum256(body)
-	s.once(w, r, scope, hex.EncodeToString(sum[:]), commit)
+	s.onceSealed(w, r, scope, hex.EncodeToString(sum[:]), sealed, commit)
 }
 
 // once runs commit at most once for the request's Idempotency-Key within
 // scope, and replays the first response to retries. fingerprint identifies
 // the request's content: the same key with another fingerprint is refused.
 func (s *Server) once(w http.ResponseWriter, r *http.Request, scope, fingerprint string, commit commitFunc) {
+	s.onceSealed(w, r, scope, fingerprint, nil, commit)
+}
+
+// onceSealed is once with the answer kept sealed when sealed is set.
+func (s *Server) onceSealed(w http.ResponseWriter, r *http.Request, scope, fingerprint string, sealed *idemSealed, commit commitFunc) {
 	key := r.Header.Get(central.HeaderIdempotencyKey)
 	if key == "" || len(key) > 255 {
 		writeError(w, r, errKeyMissing)
@@ -79,7 +100,7 @@ func (s *Server) once(w http.ResponseWriter, r *http.Request, scope, fingerprint
 	}
 	defer s.inflight.Delete(full)
 
-	rec, replayed, apiErr := s.runOnce(full, fingerprint, commit)
+	ans, replayed, apiErr := s.runOnce(full, fingerprint, sealed, commit)
 	if apiErr != nil {
 		writeError(w, r, apiErr)
 		return
@@ -93,8 +114,14 @@ func (s *Server) once(w http.ResponseWriter, r *http.Request, scope, fingerprint
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(rec.Status)
-	_, _ = w.Write(rec.Body)
+	w.WriteHeader(ans.status)
+	_, _ = w.Write(ans.data)
+}
+
+// idemAnswer is the answer once writes: the first one, or its replay.
+type idemAnswer struct {
+	status int
+	data   []byte
 }
 
 // errRollback carries a commitFunc's error out of the transaction.
@@ -102,18 +129,20 @@ type errRollback struct{ apiErr *apiError }
 
 func (e errRollback) Error() string { return e.apiErr.Error() }
 
-func (s *Server) runOnce(full, fingerprint string, commit commitFunc) (rec idemRecord, replayed bool, apiErr *apiError) {
+func (s *Server) runOnce(full, fingerprint string, sealed *idemSealed, commit commitFunc) (ans idemAnswer, replayed bool, apiErr *apiError) {
 	err := s.db.Update(func(tx *bolt.Tx) error {
+		var rec idemRecord
 		found, err := getJSON(tx, bucketIdempotency, full, &rec)
 		if err != nil {
 			return err
 		}
-		if found {
+		if found && !rec.expired(s.opts.Now()) {
 			if rec.Fingerprint != fingerprint {
 				return errRollback{errKeyReused}
 			}
 			replayed = true
-			return nil
+			ans, err = s.replay(rec, full)
+			return err
 		}
 		status, resp, e := commit(tx)
 		if e != nil {
@@ -123,18 +152,44 @@ func (s *Server) runOnce(full, fingerprint string, commit commitFunc) (rec idemR
 		if err != nil {
 			return err
 		}
-		rec = idemRecord{Fingerprint: fingerprint, Status: status, Body: body, CreatedAt: s.opts.Now()}
-		return putJSON(tx, bucketIdempotency, full, rec)
+		ans = idemAnswer{status: status, data: body}
+		return putJSON(tx, bucketIdempotency, full, s.newIdemRecord(full, fingerprint, ans, sealed))
 	})
 	var rb errRollback
 	switch {
 	case errors.As(err, &rb):
-		return rec, false, rb.apiErr
+		return ans, false, rb.apiErr
 	case err != nil:
 		s.log.Error().Err(err).Msg("idempotent commit failed")
-		return rec, false, errInternal
+		return ans, false, errInternal
 	}
-	return rec, replayed, nil
+	return ans, replayed, nil
+}
+
+func (s *Server) newIdemRecord(full, fingerprint string, ans idemAnswer, sealed *idemSealed) idemRecord {
+	now := s.opts.Now()
+	rec := idemRecord{Fingerprint: fingerprint, Status: ans.status, CreatedAt: now}
+	if sealed == nil {
+		rec.Body = ans.data
+		return rec
+	}
+	rec.Sealed, rec.ExpiresAt = s.seal(ans.data, full), now.Add(sealed.keep)
+	return rec
+}
+
+// replay is the stored answer of rec, opened if it was sealed.
+func (s *Server) replay(rec idemRecord, full string) (idemAnswer, error) {
+	if rec.Sealed == nil {
+		return idemAnswer{status: rec.Status, data: rec.Body}, nil
+	}
+	data, err := s.unseal(rec.Sealed, full)
+	return idemAnswer{status: rec.Status, data: data}, err
+}
+
+// expired reports whether a record with its own end is past it; a purge
+// that has not run yet must not let it replay.
+func (rec *idemRecord) expired(now time.Time) bool {
+	return !rec.ExpiresAt.IsZero() && !now.Before(rec.ExpiresAt)
 }
 
 // PurgeExpired deletes idempotency records and link sessions past their
@@ -147,14 +202,15 @@ func (s *Server) PurgeExpired() error {
 }
 
 func (s *Server) purgeIdempotency() error {
-	cutoff := s.opts.Now().Add(-idempotencyTTL)
+	now := s.opts.Now()
+	cutoff := now.Add(-idempotencyTTL)
 	return s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketIdempotency)
 		// Collect first: deleting under a moving cursor skips keys.
 		var expired [][]byte
 		_ = b.ForEach(func(k, v []byte) error {
 			var rec idemRecord
-			if json.Unmarshal(v, &rec) != nil || rec.CreatedAt.Before(cutoff) {
+			if json.Unmarshal(v, &rec) != nil || rec.CreatedAt.Before(cutoff) || rec.expired(now) {
 				expired = append(expired, append([]byte(nil), k...))
 			}
 			return nil

@@ -17,22 +17,28 @@ import (
 )
 
 // The phone page /l/{token} is where the citizen's phone lands after
-// scanning the kiosk's QR code. The first form sent from it redeems the
-// link, in one bbolt transaction that checks the link is still pending and
-// unexpired, so of many phones racing for one code exactly one wins. The
-// winner gets a secret cookie (only its hash is stored) and only that
+// scanning the kiosk's QR code. Before the phone can do anything it shows
+// three codes and the citizen taps the one the kiosk's screen shows
+// (number matching): a forged QR stuck on the kiosk leads to a session
+// whose code the kiosk does not show, so the citizen finds no match, and
+// three wrong taps close the link (linkmatch.go). The right tap redeems
+// the link, in one bbolt transaction that checks the link is still pending
+// and unexpired, so of many phones racing for one code exactly one wins.
+// The winner gets a secret cookie (only its hash is stored) and only that
 // browser may act on the link afterwards; everyone else is told the code
 // was used. Forms post back to the page itself, and every success answers
 // 303 See Other so a reload never sends a file twice.
 
 // Outcomes of a phone action besides success.
 var (
-	errLinkUnknown  = errors.New("link: unknown token")
-	errLinkExpired  = errors.New("link: expired")
-	errLinkClosed   = errors.New("link: closed by the kiosk")
-	errLinkUsed     = errors.New("link: redeemed by another phone")
-	errLinkNoChange = errors.New("link: nothing to change")
-	errLinkFull     = errors.New("link: too many files")
+	errLinkUnknown    = errors.New("link: unknown token")
+	errLinkExpired    = errors.New("link: expired")
+	errLinkClosed     = errors.New("link: closed by the kiosk")
+	errLinkMismatch   = errors.New("link: closed after too many wrong codes")
+	errLinkUsed       = errors.New("link: redeemed by another phone")
+	errLinkNotMatched = errors.New("link: the code was not matched yet")
+	errLinkNoChange   = errors.New("link: nothing to change")
+	errLinkFull       = errors.New("link: too many files")
 )
 
 // linkMaxFiles bounds the files one visit can send from a phone.
@@ -53,23 +59,30 @@ var linkProblems = []struct {
 		kiosk.Text{VI: "Mã QR này không tồn tại. Hãy quét lại mã trên màn hình máy kiosk.", EN: "This QR code does not exist. Scan the code on the kiosk screen again."}}},
 	{errLinkExpired, linkProblem{http.StatusGone,
 		kiosk.Text{VI: "Mã QR đã hết hạn", EN: "The QR code has expired"},
-		kiosk.Text{VI: "Mã QR đã hết hạn, hãy quét mã mới trên máy kiosk.", EN: "The QR code has expired; scan the new code on the kiosk."}}},
+		kiosk.Text{VI: "Mã QR đã hết hạn, hãy quét mã mới trên máy kiosk. Trang này không nhận thêm gì nữa.", EN: "The QR code has expired; scan the new code on the kiosk. This page accepts nothing more."}}},
 	{errLinkClosed, linkProblem{http.StatusGone,
 		kiosk.Text{VI: "Phiên đã kết thúc", EN: "The session has ended"},
 		kiosk.Text{VI: "Phiên đã kết thúc trên máy kiosk. Trang này không nhận thêm gì nữa.", EN: "The session has ended at the kiosk. This page accepts nothing more."}}},
+	{errLinkMismatch, linkProblem{http.StatusGone,
+		kiosk.Text{VI: "Phiên đã đóng", EN: "The session was closed"},
+		kiosk.Text{VI: "Đã chọn sai mã 3 lần nên phiên này đã đóng để bảo vệ bạn. Hãy quét mã QR mới trên màn hình máy kiosk. Nếu không có mã nào giống mã trên máy kiosk, hãy báo cán bộ tại quầy.", EN: "A wrong code was tapped 3 times, so this session was closed to protect you. Scan the new QR code on the kiosk screen. If none of the codes matches the kiosk's, tell the staff at the counter."}}},
 	{errLinkUsed, linkProblem{http.StatusConflict,
 		kiosk.Text{VI: "Mã QR đã được dùng", EN: "The QR code was already used"},
 		kiosk.Text{VI: "Mã QR này đã được dùng trên một điện thoại khác. Mỗi mã chỉ dùng được một lần: hãy quét mã mới trên máy kiosk. Nếu bạn không quét mã này trước đó, hãy báo cán bộ tại quầy.", EN: "This QR code was already used on another phone. Each code works once: scan the new code on the kiosk. If you did not scan this code before, tell the staff at the counter."}}},
 }
 
 var (
-	msgCrossSite = kiosk.Text{VI: "Yêu cầu này không đến từ trang của máy kiosk nên đã bị từ chối.", EN: "This request did not come from the kiosk's page, so it was refused."}
-	msgBadAction = kiosk.Text{VI: "Trang này không làm được việc đó. Hãy dùng các nút trên trang.", EN: "This page cannot do that. Please use the buttons on the page."}
-	msgFileBig   = kiosk.Text{VI: "Tệp quá lớn: mỗi tệp tối đa 10 MB. Hãy chụp lại với chất lượng thấp hơn hoặc chọn tệp nhỏ hơn.", EN: "The file is too large: at most 10 MB each. Take the photo again at a lower quality or choose a smaller file."}
-	msgTooMany   = kiosk.Text{VI: "Đã gửi quá nhiều tệp trong lượt này. Hãy hỏi cán bộ tại quầy.", EN: "Too many files were sent in this visit. Please ask the staff at the counter."}
-	linkNotices  = map[string]kiosk.Text{
-		"connected": {VI: "Đã kết nối với máy kiosk.", EN: "Connected to the kiosk."},
+	msgCrossSite  = kiosk.Text{VI: "Yêu cầu này không đến từ trang của máy kiosk nên đã bị từ chối.", EN: "This request did not come from the kiosk's page, so it was refused."}
+	msgBadAction  = kiosk.Text{VI: "Trang này không làm được việc đó. Hãy dùng các nút trên trang.", EN: "This page cannot do that. Please use the buttons on the page."}
+	msgMatchFirst = kiosk.Text{VI: "Trước hết, hãy chạm vào mã giống mã đang hiện trên màn hình kiosk.", EN: "First, tap the code shown on the kiosk screen."}
+	msgFileBig    = kiosk.Text{VI: "Tệp quá lớn: mỗi tệp tối đa 10 MB. Hãy chụp lại với chất lượng thấp hơn hoặc chọn tệp nhỏ hơn.", EN: "The file is too large: at most 10 MB each. Take the photo again at a lower quality or choose a smaller file."}
+	msgTooMany    = kiosk.Text{VI: "Đã gửi quá nhiều tệp trong lượt này. Hãy hỏi cán bộ tại quầy.", EN: "Too many files were sent in this visit. Please ask the staff at the counter."}
+	msgNoSuchBox  = kiosk.Text{VI: "Giấy tờ này không có trong hồ sơ. Hãy dùng các nút Gửi trên trang.", EN: "This paper is not part of the application. Please use the Send buttons on the page."}
+	linkNotices   = map[string]kiosk.Text{
+		"matched":   {VI: "Mã khớp. Đã kết nối với máy kiosk.", EN: "The code matches. Connected to the kiosk."},
 		"sent":      {VI: "Đã gửi. Tệp sẽ hiện trên máy kiosk trong giây lát.", EN: "Sent. The file will appear on the kiosk in a moment."},
+		"saved":     {VI: "Đã lưu. Bạn có thể tiếp tục trên điện thoại này hoặc trên máy kiosk.", EN: "Saved. You can carry on here or at a kiosk."},
+		"submitted": {VI: "Đã nộp hồ sơ.", EN: "The application was submitted."},
 	}
 	linkTitles = map[string]kiosk.Text{
 		central.PurposeLogin:   {VI: "Đăng nhập tại máy kiosk", EN: "Sign in at the kiosk"},
@@ -139,13 +152,16 @@ func phoneOwns(r *http.Request, rec *linkRecord) bool {
 	return subtle.ConstantTimeCompare([]byte(tokenKey(c.Value)), []byte(rec.PhoneKey)) == 1
 }
 
-// phoneAccess says whether this phone may see or use the link now.
+// phoneAccess says whether this phone may see or use the link now. An
+// ended link is open to nobody, except a hand-over to the phone that took
+// it: the draft outlives the kiosk's session (handoff.go).
 func phoneAccess(rec *linkRecord, r *http.Request, now time.Time) error {
 	switch rec.stateAt(now) {
-	case central.LinkClosed:
-		return errLinkClosed
-	case central.LinkExpired:
-		return errLinkExpired
+	case central.LinkClosed, central.LinkExpired:
+		if rec.handoffKept(now) && phoneOwns(r, rec) {
+			return nil
+		}
+		return endedError(rec, now)
 	case central.LinkLinked:
 		if !phoneOwns(r, rec) {
 			return errLinkUsed
@@ -154,39 +170,44 @@ func phoneAccess(rec *linkRecord, r *http.Request, now time.Time) error {
 	return nil
 }
 
-// phoneChange applies change to the link in one write transaction, after
-// checking again, inside it, that this phone may act: a pending link is
-// redeemed here (fresh is true, and secret is the new cookie's value),
-// a linked one must carry the redeeming browser's cookie. The kiosk's
-// long polls wake when it commits.
-func (s *Server) phoneChange(r *http.Request, hash string, change func(tx *bolt.Tx, rec *linkRecord, fresh bool) error) (secret string, err error) {
+// endedError says why an ended link can no longer be used.
+func endedError(rec *linkRecord, now time.Time) error {
+	switch {
+	case rec.stateAt(now) == central.LinkExpired:
+		return errLinkExpired
+	case rec.ClosedBy == closedByMismatch:
+		return errLinkMismatch
+	}
+	return errLinkClosed
+}
+
+// phoneChange applies change to a redeemed link in one write transaction,
+// after checking again, inside it, that this phone may act on it. The
+// kiosk's long polls wake when it commits.
+func (s *Server) phoneChange(r *http.Request, hash string, change func(tx *bolt.Tx, rec *linkRecord) error) error {
 	var id string
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
 		rec, err := linkByToken(tx, hash)
 		if err != nil {
 			return err
 		}
-		now := s.opts.Now()
-		if err := phoneAccess(&rec, r, now); err != nil {
+		if err := phoneAccess(&rec, r, s.opts.Now()); err != nil {
 			return err
 		}
-		fresh := rec.State == central.LinkPending
-		if fresh {
-			secret = randomToken(16)
-			rec.State, rec.LinkedAt, rec.PhoneKey = central.LinkLinked, now, tokenKey(secret)
+		if rec.PhoneKey == "" {
+			return errLinkNotMatched
 		}
-		if err := change(tx, &rec, fresh); err != nil {
+		if err := change(tx, &rec); err != nil {
 			return err
 		}
 		rec.Version++
 		id = rec.ID
 		return putJSON(tx, bucketLinks, rec.ID, rec)
 	})
-	if err != nil {
-		return "", err
+	if err == nil {
+		s.links.notify(id)
 	}
-	s.links.notify(id)
-	return secret, nil
+	return err
 }
 
 // phoneSameOrigin refuses form posts another site's page made. Browsers
@@ -235,7 +256,7 @@ func (s *Server) handleLinkPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var notice kiosk.Text
-	if rec.State == central.LinkLinked {
+	if rec.PhoneKey != "" {
 		notice = linkNotices[r.URL.Query().Get("msg")]
 	}
 	s.renderLink(w, r, http.StatusOK, &rec, notice, kiosk.Text{})
@@ -252,7 +273,7 @@ func (s *Server) handleLinkPagePost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A first look, before reading a body of up to 10 MiB: an unknown,
-	// ended or taken link reads nothing. phoneChange checks again.
+	// ended or taken link reads nothing. The actions check again.
 	rec, err := s.phoneLink(r)
 	if err != nil {
 		s.writeLinkProblem(w, r, err)
@@ -263,16 +284,28 @@ func (s *Server) handleLinkPagePost(w http.ResponseWriter, r *http.Request) {
 		s.renderLink(w, r, apiErr.status, &rec, kiosk.Text{}, pageProblem(apiErr))
 		return
 	}
+	s.phoneAction(w, r, hash, &rec, form)
+}
+
+// phoneAction dispatches a form of the page by its action and the link's
+// purpose. Nothing but the code match is accepted before the match.
+func (s *Server) phoneAction(w http.ResponseWriter, r *http.Request, hash string, rec *linkRecord, form upload) {
 	action := form.fields["action"]
 	switch {
+	case action == "match":
+		s.phoneMatch(w, r, hash, rec, form)
+	case rec.PhoneKey == "":
+		s.renderLink(w, r, http.StatusForbidden, rec, kiosk.Text{}, msgMatchFirst)
 	case rec.Purpose == central.PurposeLogin && action == "login":
-		s.phoneLogin(w, r, hash, &rec, form)
-	case rec.Purpose != central.PurposeLogin && action == "connect":
-		s.phoneConnect(w, r, hash, &rec)
+		s.phoneLogin(w, r, hash, rec, form)
 	case rec.Purpose == central.PurposeUpload && action == "upload":
-		s.phoneUpload(w, r, hash, &rec, form)
+		s.phoneUpload(w, r, hash, rec, form)
+	case rec.Purpose == central.PurposeHandoff && action == "save":
+		s.phoneSave(w, r, hash, rec, form)
+	case rec.Purpose == central.PurposeHandoff && action == "submit":
+		s.phoneSubmit(w, r, hash, rec, form)
 	default:
-		s.renderLink(w, r, http.StatusBadRequest, &rec, kiosk.Text{}, msgBadAction)
+		s.renderLink(w, r, http.StatusBadRequest, rec, kiosk.Text{}, msgBadAction)
 	}
 }
 
@@ -312,77 +345,79 @@ func (s *Server) phoneLogin(w http.ResponseWriter, r *http.Request, hash string,
 		s.renderLink(w, r, http.StatusUnprocessableEntity, rec, kiosk.Text{}, problem)
 		return
 	}
-	secret, err := s.phoneChange(r, hash, func(_ *bolt.Tx, l *linkRecord, fresh bool) error {
-		if !fresh {
+	err := s.phoneChange(r, hash, func(_ *bolt.Tx, l *linkRecord) error {
+		if l.Identity != nil {
 			return errLinkNoChange // signed in already, from this phone
 		}
 		l.Identity = &id
 		return nil
 	})
-	s.phoneDone(w, r, rec, secret, err, "")
-}
-
-// phoneConnect links an upload or hand-over session before anything is
-// sent, so the kiosk can show that the phone is there.
-func (s *Server) phoneConnect(w http.ResponseWriter, r *http.Request, hash string, rec *linkRecord) {
-	secret, err := s.phoneChange(r, hash, func(_ *bolt.Tx, _ *linkRecord, fresh bool) error {
-		if !fresh {
-			return errLinkNoChange
-		}
-		return nil
-	})
-	s.phoneDone(w, r, rec, secret, err, "connected")
+	s.phoneDone(w, r, rec, err, "")
 }
 
 // phoneUpload stores a photo or PDF as an attachment of the kiosk, listed
-// in the link's state; the first one also redeems the link.
+// in the link's state under the form question it answers.
 func (s *Server) phoneUpload(w http.ResponseWriter, r *http.Request, hash string, rec *linkRecord, form upload) {
 	mime, apiErr := sniffFile(form.file, form.hasFile)
-	var doc int
+	var field string
 	if apiErr == nil {
-		doc, apiErr = parseDocument(form.fields["document"], len(s.linkDocuments(rec)))
+		field, apiErr = s.uploadField(rec, form.fields["field"])
 	}
 	if apiErr != nil {
 		s.renderLink(w, r, apiErr.status, rec, kiosk.Text{}, pageProblem(apiErr))
 		return
 	}
-	secret, err := s.phoneChange(r, hash, func(tx *bolt.Tx, l *linkRecord, _ bool) error {
+	err := s.phoneChange(r, hash, func(tx *bolt.Tx, l *linkRecord) error {
 		if len(l.Attachments) >= linkMaxFiles {
 			return errLinkFull
 		}
-		a, err := storeAttachment(tx, l.DeviceID, l.ID, mime, doc, form.file, s.opts.Now())
+		a, err := storeAttachment(tx, l.DeviceID, l.ID, mime, 0, field, form.file, s.opts.Now())
 		if err != nil {
 			return err
 		}
 		l.Attachments = append(l.Attachments, a.ID)
 		return nil
 	})
-	s.phoneDone(w, r, rec, secret, err, "sent")
+	s.phoneDone(w, r, rec, err, "sent")
 }
 
-// phoneDone answers a phone action: the cookie for a fresh redemption and
-// a redirect to the page, or the reason it failed.
-func (s *Server) phoneDone(w http.ResponseWriter, r *http.Request, rec *linkRecord, secret string, err error, msg string) {
+// uploadField checks the question a phone upload answers: one of the
+// procedure's attachment questions, or none when the page shows its one
+// generic box.
+func (s *Server) uploadField(rec *linkRecord, v string) (string, *apiError) {
+	fields := s.linkAttachmentFields(rec)
+	if v == "" && len(fields) == 0 {
+		return "", nil
+	}
+	for _, f := range fields {
+		if f.ID == v {
+			return v, nil
+		}
+	}
+	return "", validationError(map[string]kiosk.Text{"field": msgNoSuchBox})
+}
+
+// phoneDone answers a phone action: a redirect to the page, or the reason
+// it failed.
+func (s *Server) phoneDone(w http.ResponseWriter, r *http.Request, rec *linkRecord, err error, msg string) {
 	switch {
 	case errors.Is(err, errLinkNoChange):
 	case errors.Is(err, errLinkFull):
 		s.renderLink(w, r, http.StatusUnprocessableEntity, rec, kiosk.Text{}, msgTooMany)
 		return
+	case errors.Is(err, errLinkNotMatched):
+		s.renderLink(w, r, http.StatusForbidden, rec, kiosk.Text{}, msgMatchFirst)
+		return
 	case err != nil:
 		s.writeLinkProblem(w, r, err)
 		return
 	}
-	if secret != "" {
-		http.SetCookie(w, &http.Cookie{
-			Name:     phoneCookieName(rec.ID),
-			Value:    secret,
-			Path:     "/l/",
-			MaxAge:   int(linkVisitMax / time.Second),
-			HttpOnly: true,
-			SameSite: http.SameSiteStrictMode,
-			Secure:   r.TLS != nil || strings.HasPrefix(s.opts.PublicURL, "https:"),
-		})
-	}
+	redirectToPage(w, r, msg)
+}
+
+// redirectToPage sends the browser back to the page (POST, redirect,
+// GET), with a notice to show and the page's language.
+func redirectToPage(w http.ResponseWriter, r *http.Request, msg string) {
 	q := url.Values{}
 	if msg != "" {
 		q.Set("msg", msg)
@@ -396,26 +431,38 @@ func (s *Server) phoneDone(w http.ResponseWriter, r *http.Request, rec *linkReco
 	http.Redirect(w, r, target.String(), http.StatusSeeOther)
 }
 
-// linkDocuments are the papers an upload link asks for: the procedure's,
-// or none when the kiosk named no procedure.
-func (s *Server) linkDocuments(rec *linkRecord) []kiosk.Document {
-	if p, ok := s.catalog.Procedure(rec.ProcedureID); ok {
-		return p.Docs
+// linkAttachmentFields are the questions an upload link asks files for:
+// the procedure's attachment questions, or none when the kiosk named no
+// procedure or its form has none.
+func (s *Server) linkAttachmentFields(rec *linkRecord) []kiosk.Field {
+	p, ok := s.catalog.Procedure(rec.ProcedureID)
+	if !ok {
+		return nil
 	}
-	return nil
+	var out []kiosk.Field
+	for _, f := range p.Form {
+		if f.Kind == kiosk.KindAttachment {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // linkView is what the link page template shows.
 type linkView struct {
-	Unit, Location, ConfirmCode, Purpose string
-	Linked                               bool
-	Notice, Error                        string
+	Unit, Location string
+	Step           string // "match", or the link's purpose
+	Notice, Error  string
+	// match
+	Choices []codeChoice
 	// login
 	OTP        string
 	Identities []identityChoice
 	SignedInAs string
 	// upload
-	Docs []docChoice
+	Boxes []uploadBox
+	// handoff
+	Handoff *handoffView
 }
 
 type identityChoice struct {
@@ -423,26 +470,32 @@ type identityChoice struct {
 	Name, BirthDate, PersonalID string
 }
 
-type docChoice struct {
-	Index    int
-	HasIndex bool
-	Name     string
-	Sent     string // what was sent for it so far, e.g. "2 tệp (1,2 MB)"
+// uploadBox is one upload form: a question of the form, or the generic box.
+type uploadBox struct {
+	Index             int
+	Field             string // "" for the generic box
+	Label, Help, Sent string // Sent: what was sent for it so far, e.g. "Đã gửi 2 tệp (1,2 MB)"
+}
+
+// baseView is what every step of the link page shows.
+func (s *Server) baseView(r *http.Request, rec *linkRecord, notice, problem kiosk.Text) linkView {
+	lang := pageLang(r)
+	return linkView{
+		Unit:     s.opts.Unit.Name,
+		Location: rec.Location,
+		Step:     rec.Purpose,
+		Notice:   notice.In(lang),
+		Error:    problem.In(lang),
+	}
 }
 
 func (s *Server) renderLink(w http.ResponseWriter, r *http.Request, status int, rec *linkRecord, notice, problem kiosk.Text) {
+	v := s.baseView(r, rec, notice, problem)
 	lang := pageLang(r)
-	v := linkView{
-		Unit:        s.opts.Unit.Name,
-		Location:    rec.Location,
-		ConfirmCode: rec.ConfirmCode,
-		Purpose:     rec.Purpose,
-		Linked:      rec.State == central.LinkLinked,
-		Notice:      notice.In(lang),
-		Error:       problem.In(lang),
-	}
-	switch rec.Purpose {
-	case central.PurposeLogin:
+	switch {
+	case rec.PhoneKey == "":
+		v.Step, v.Choices = "match", choicesOf(rec)
+	case rec.Purpose == central.PurposeLogin:
 		v.OTP = rec.OTP
 		for i, id := range sampleIdentities {
 			v.Identities = append(v.Identities, identityChoice{i, id.FullName, id.BirthDate, id.PersonalID})
@@ -450,35 +503,42 @@ func (s *Server) renderLink(w http.ResponseWriter, r *http.Request, status int, 
 		if rec.Identity != nil {
 			v.SignedInAs = rec.Identity.FullName
 		}
-	case central.PurposeUpload:
-		v.Docs = s.docChoices(rec, lang)
+	case rec.Purpose == central.PurposeUpload:
+		v.Boxes = s.uploadBoxes(rec, lang)
+	case rec.Purpose == central.PurposeHandoff:
+		hv, err := s.handoffView(rec, lang, nil, nil)
+		if err != nil {
+			s.writeLinkProblem(w, r, err)
+			return
+		}
+		v.Handoff = hv
 	}
 	writePage(w, r, status, linkPage, linkTitles[rec.Purpose], v)
 }
 
-// docChoices lists the papers to send, each with what was sent for it.
-func (s *Server) docChoices(rec *linkRecord, lang kiosk.Lang) []docChoice {
-	sent := s.sentByDocument(rec)
-	docs := s.linkDocuments(rec)
-	if len(docs) == 0 {
-		return []docChoice{{Name: kiosk.Text{VI: "Giấy tờ", EN: "Papers"}.In(lang), Sent: sentSummary(sent[0], lang)}}
+// uploadBoxes lists the upload forms, each with what was sent for it.
+func (s *Server) uploadBoxes(rec *linkRecord, lang kiosk.Lang) []uploadBox {
+	sent := s.sentByField(rec)
+	fields := s.linkAttachmentFields(rec)
+	if len(fields) == 0 {
+		return []uploadBox{{Label: kiosk.Text{VI: "Giấy tờ", EN: "Papers"}.In(lang), Sent: sentSummary(sent[""], lang)}}
 	}
-	out := make([]docChoice, len(docs))
-	for i, d := range docs {
-		out[i] = docChoice{Index: i + 1, HasIndex: true, Name: d.Name.In(lang), Sent: sentSummary(sent[i+1], lang)}
+	out := make([]uploadBox, len(fields))
+	for i, f := range fields {
+		out[i] = uploadBox{Index: i + 1, Field: f.ID, Label: f.Label.In(lang), Help: f.Help.In(lang), Sent: sentSummary(sent[f.ID], lang)}
 	}
 	return out
 }
 
-// sentByDocument returns the sizes of the files sent through the link,
-// by document.
-func (s *Server) sentByDocument(rec *linkRecord) map[int][]int64 {
-	sent := map[int][]int64{}
+// sentByField returns the sizes of the files sent through the link, by
+// the question they answer.
+func (s *Server) sentByField(rec *linkRecord) map[string][]int64 {
+	sent := map[string][]int64{}
 	_ = s.db.View(func(tx *bolt.Tx) error {
 		for _, id := range rec.Attachments {
 			var a attachmentRecord
 			if found, err := getJSON(tx, bucketAttachMeta, id, &a); err == nil && found {
-				sent[a.Document] = append(sent[a.Document], a.Size)
+				sent[a.Field] = append(sent[a.Field], a.Size)
 			}
 		}
 		return nil
@@ -510,15 +570,21 @@ var linkPage = newPage(`{{with .Data}}
 {{if .Error}}<div class="box err" role="alert"><p>{{.Error}}</p></div>{{end}}
 {{if .Notice}}<div class="box ok" role="status"><p>{{.Notice}}</p></div>{{end}}
 <p>{{t $.Lang "Máy kiosk tại" "Kiosk at"}}: <strong>{{.Unit}}</strong> — {{.Location}}</p>
-<div class="box">
-<p>{{t $.Lang "Mã xác nhận" "Confirm code"}}</p>
-<p class="code">{{.ConfirmCode}}</p>
-<p>{{t $.Lang "Kiểm tra: mã này phải giống mã trên màn hình máy kiosk. Nếu khác, đừng tiếp tục và hãy báo cán bộ tại quầy." "Check: this code must match the code on the kiosk screen. If it differs, stop and tell the staff at the counter."}}</p>
-</div>
-{{if eq .Purpose "login"}}{{template "login" $}}{{else if eq .Purpose "upload"}}{{template "upload" $}}{{else}}{{template "handoff" $}}{{end}}
+{{if eq .Step "match"}}{{template "match" $}}{{else if eq .Step "login"}}{{template "login" $}}{{else if eq .Step "upload"}}{{template "upload" $}}{{else}}{{template "handoff" $}}{{end}}
 {{end}}
 
-{{define "login"}}{{with .Data}}{{if .Linked}}
+{{define "match"}}{{with .Data}}
+<div class="box">
+<p><strong>{{t $.Lang "Chạm vào mã giống mã đang hiện trên màn hình kiosk" "Tap the code shown on the kiosk screen"}}</strong></p>
+<form method="post" class="pick">
+<input type="hidden" name="action" value="match">
+{{range .Choices}}<button type="submit" name="code" value="{{.Value}}">{{.Spaced}}</button>
+{{end}}</form>
+<p><small>{{t $.Lang "Nếu không có mã nào giống mã trên máy kiosk, đừng chạm vào mã nào và hãy báo cán bộ tại quầy." "If none of these is the code on the kiosk, tap none of them and tell the staff at the counter."}}</small></p>
+</div>
+{{end}}{{end}}
+
+{{define "login"}}{{with .Data}}{{if .SignedInAs}}
 <div class="box ok"><p><strong>{{t $.Lang "Đã đăng nhập — hãy quay lại máy kiosk." "Signed in — please go back to the kiosk."}}</strong></p><p>{{.SignedInAs}}</p></div>
 {{else}}
 <div class="box">
@@ -544,26 +610,17 @@ var linkPage = newPage(`{{with .Data}}
 </div>
 {{end}}{{end}}{{end}}
 
-{{define "upload"}}{{with .Data}}{{if .Linked}}
-<p>{{t $.Lang "Đã kết nối với máy kiosk." "Connected to the kiosk."}}</p>
-{{else}}
-<form method="post"><input type="hidden" name="action" value="connect"><button type="submit">{{t $.Lang "Kết nối" "Connect"}}</button></form>
-{{end}}
+{{define "upload"}}{{with .Data}}
 <p>{{t $.Lang "Chụp hoặc chọn ảnh từng giấy tờ rồi bấm Gửi. Ảnh sẽ hiện trên máy kiosk." "Take or choose a photo of each paper, then tap Send. It will appear on the kiosk."}}<br>
 <small>{{t $.Lang "Ảnh JPEG, PNG hoặc tệp PDF, mỗi tệp tối đa 10 MB." "JPEG or PNG photos or PDF files, at most 10 MB each."}}</small></p>
-{{range .Docs}}<form method="post" enctype="multipart/form-data" class="box">
+{{range .Boxes}}<form method="post" enctype="multipart/form-data" class="box">
 <input type="hidden" name="action" value="upload">
-{{if .HasIndex}}<input type="hidden" name="document" value="{{.Index}}">{{end}}
-<label for="f{{.Index}}">{{.Name}}</label>
+{{if .Field}}<input type="hidden" name="field" value="{{.Field}}">{{end}}
+<label for="f{{.Index}}">{{.Label}}</label>
+{{if .Help}}<p><small>{{.Help}}</small></p>{{end}}
 {{if .Sent}}<p><small>{{.Sent}}</small></p>{{end}}
 <input id="f{{.Index}}" type="file" name="file" accept="image/jpeg,image/png,application/pdf" required>
 <button type="submit">{{t $.Lang "Gửi" "Send"}}</button>
 </form>
 {{end}}{{end}}{{end}}
-
-{{define "handoff"}}{{with .Data}}
-<h2>{{t $.Lang "Tiếp tục hồ sơ trên điện thoại" "Continue the application on your phone"}}</h2>
-<div class="box"><p>{{t $.Lang "Máy chủ tham chiếu chưa hỗ trợ tiếp tục hồ sơ trên điện thoại. Hãy hoàn tất hồ sơ trên máy kiosk." "The reference server cannot continue an application on the phone yet. Please finish it at the kiosk."}}</p></div>
-{{if .Linked}}<div class="box ok"><p>{{t $.Lang "Đã kết nối với máy kiosk." "Connected to the kiosk."}}</p></div>
-{{else}}<form method="post"><input type="hidden" name="action" value="connect"><button type="submit">{{t $.Lang "Kết nối với máy kiosk" "Connect to the kiosk"}}</button></form>
-{{end}}{{end}}{{end}}`)
+` + handoffTemplates)

@@ -2,10 +2,14 @@ package centralsim
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -24,12 +28,13 @@ func checkLinkPageHeaders(t *testing.T, what string, h http.Header) {
 	}
 }
 
-// uploadFromPhone sends a file through the phone page's upload form.
-func (p *phone) upload(t *testing.T, u, filename string, data []byte, document string) (int, http.Header, string) {
+// upload sends a file through the phone page's upload form for the
+// attachment question field ("" for the generic box).
+func (p *phone) upload(t *testing.T, u, filename string, data []byte, field string) (int, http.Header, string) {
 	t.Helper()
 	fields := map[string]string{"action": "upload"}
-	if document != "" {
-		fields["document"] = document
+	if field != "" {
+		fields["field"] = field
 	}
 	ctype, body := multipartBody(t, filename, data, fields)
 	req, _ := http.NewRequest("POST", u, bytes.NewReader(body))
@@ -57,32 +62,55 @@ func TestSampleIdentitiesAreValid(t *testing.T) {
 	}
 }
 
-func TestLoginPageShowsTheKioskAndTheCode(t *testing.T) {
-	s, hs, _, token := linkTestServer(t)
-	l := createLink(t, hs, token, "k", central.LinkSessionRequest{Purpose: central.PurposeLogin})
-	tests := []struct {
-		query string
-		want  []string
-	}{
-		{"", []string{`lang="vi"`, `class="code">` + l.ConfirmCode + "<", s.opts.Location, s.opts.Unit.Name,
-			"Kiểm tra: mã này phải giống mã trên màn hình máy kiosk", "Mô phỏng VNeID — chỉ dùng để thử",
-			"Đăng nhập với " + sampleIdentities[0].FullName, "Mã OTP (mô phỏng)"}},
-		{"?lang=en", []string{`lang="en"`, l.ConfirmCode, s.opts.Location, "Simulated VNeID", "Sign in as"}},
+// pageCodes are the codes the match page offers, as posted.
+var pageCodesRE = regexp.MustCompile(`name="code" value="(\d{6})">(\d{3} \d{3})<`)
+
+func pageCodes(page string) []string {
+	var codes []string
+	for _, m := range pageCodesRE.FindAllStringSubmatch(page, -1) {
+		codes = append(codes, m[1])
 	}
-	for _, tt := range tests {
-		status, h, page := newPhone(t).get(t, l.URL+tt.query)
-		if status != http.StatusOK {
-			t.Fatalf("GET /l/{token}%s = %d %s; want 200", tt.query, status, page)
+	return codes
+}
+
+func TestMatchPageOffersThreeCodes(t *testing.T) {
+	s, hs, _, token := linkTestServer(t)
+	for _, purpose := range []string{central.PurposeLogin, central.PurposeUpload, central.PurposeHandoff} {
+		l := createLink(t, hs, token, "k-"+purpose, central.LinkSessionRequest{Purpose: purpose})
+		tests := []struct {
+			query string
+			want  []string
+		}{
+			{"", []string{`lang="vi"`, s.opts.Location, s.opts.Unit.Name, "Chạm vào mã giống mã đang hiện trên màn hình kiosk",
+				l.ConfirmCode[:3] + " " + l.ConfirmCode[3:], "đừng chạm vào mã nào và hãy báo cán bộ tại quầy"}},
+			{"?lang=en", []string{`lang="en"`, s.opts.Location, "Tap the code shown on the kiosk screen"}},
 		}
-		checkLinkPageHeaders(t, "GET /l/{token}", h)
-		for _, w := range tt.want {
-			if !strings.Contains(page, w) {
-				t.Errorf("GET /l/{token}%s lacks %q", tt.query, w)
+		var first []string
+		for _, tt := range tests {
+			status, h, page := newPhone(t).get(t, l.URL+tt.query)
+			if status != http.StatusOK {
+				t.Fatalf("GET the %s page%s = %d %s; want 200", purpose, tt.query, status, page)
 			}
-		}
-		for _, bad := range []string{"<script", "http://", "https://"} {
-			if strings.Contains(page, bad) {
-				t.Errorf("GET /l/{token}%s contains %q: phone pages load nothing external and run no script", tt.query, bad)
+			checkLinkPageHeaders(t, "GET /l/{token}", h)
+			for _, w := range tt.want {
+				if !strings.Contains(page, w) {
+					t.Errorf("the %s match page%s lacks %q", purpose, tt.query, w)
+				}
+			}
+			// Nothing of the purpose before the match: no sign-in, no upload, no form.
+			for _, bad := range []string{"<script", "http://", "https://", `value="login"`, "multipart", "Đăng nhập với", `value="submit"`} {
+				if strings.Contains(page, bad) {
+					t.Errorf("the %s match page%s contains %q", purpose, tt.query, bad)
+				}
+			}
+			codes := pageCodes(page)
+			if len(codes) != 3 || !slices.Contains(codes, l.ConfirmCode) || codes[0] == codes[1] || codes[1] == codes[2] || codes[0] == codes[2] {
+				t.Fatalf("the %s match page offers %v; want three different codes, one of them %s", purpose, codes, l.ConfirmCode)
+			}
+			if first == nil {
+				first = codes
+			} else if !slices.Equal(first, codes) {
+				t.Errorf("the codes changed from %v to %v between two views: reloading must not reveal the right one", first, codes)
 			}
 		}
 	}
@@ -91,6 +119,91 @@ func TestLoginPageShowsTheKioskAndTheCode(t *testing.T) {
 	}
 	if status, _, _ := newPhone(t).get(t, hs.URL+"/l/short"); status != http.StatusNotFound {
 		t.Errorf("GET a malformed token = %d; want 404", status)
+	}
+}
+
+// wrongCode is one of the page's codes that is not the confirm code.
+func wrongCode(t *testing.T, p *phone, l central.LinkSession) string {
+	t.Helper()
+	_, _, page := p.get(t, l.URL)
+	for _, c := range pageCodes(page) {
+		if c != l.ConfirmCode {
+			return c
+		}
+	}
+	t.Fatalf("the match page offers no decoy\n%s", page)
+	return ""
+}
+
+func TestWrongCodesCloseTheLink(t *testing.T) {
+	_, hs, _, token := linkTestServer(t)
+	l := createLink(t, hs, token, "k", central.LinkSessionRequest{Purpose: central.PurposeLogin})
+	p := newPhone(t)
+	decoy := wrongCode(t, p, l)
+	tests := []struct {
+		code       string
+		wantStatus int
+		want       string
+	}{
+		{decoy, http.StatusUnprocessableEntity, "Mã không khớp. Hãy xem lại mã trên màn hình kiosk. Còn 2 lần chọn."},
+		{"000000", http.StatusUnprocessableEntity, "Mã không khớp. Hãy xem lại mã trên màn hình kiosk. Còn 1 lần chọn."},
+		{decoy, http.StatusGone, "Đã chọn sai mã 3 lần nên phiên này đã đóng"},
+	}
+	if l.ConfirmCode == "000000" {
+		tests[1].code = decoy
+	}
+	for i, tt := range tests {
+		status, _, page := p.match(t, l.URL, tt.code)
+		if status != tt.wantStatus || !strings.Contains(page, tt.want) {
+			t.Errorf("wrong tap %d = %d; want %d saying %q\n%s", i+1, status, tt.wantStatus, tt.want, page)
+		}
+		if i < 2 && len(pageCodes(page)) != 3 {
+			t.Errorf("after wrong tap %d the page offers %v; want the three codes again", i+1, pageCodes(page))
+		}
+		if i == 0 {
+			if st := pollLink(t, hs, token, l.ID, ""); st.State != central.LinkPending || st.Version != 1 {
+				t.Errorf("after one wrong tap the kiosk reads %+v; want pending, unchanged", st)
+			}
+		}
+	}
+	if st := pollLink(t, hs, token, l.ID, "?wait=25s&since=1"); st.State != central.LinkClosed {
+		t.Errorf("after three wrong taps the kiosk's long poll reads %+v; want closed, so it shows a new QR", st)
+	}
+	// Now even the right code, from any phone, gets the plain closed page.
+	for _, ph := range []*phone{p, newPhone(t)} {
+		if status, _, page := ph.match(t, l.URL, l.ConfirmCode); status != http.StatusGone || !strings.Contains(page, "Hãy quét mã QR mới") {
+			t.Errorf("the right code after the link closed = %d; want 410\n%s", status, page)
+		}
+	}
+	if status, _, page := newPhone(t).get(t, l.URL+"?lang=en"); status != http.StatusGone || !strings.Contains(page, "A wrong code was tapped 3 times") {
+		t.Errorf("GET a link closed by wrong codes = %d; want 410 saying why, in English\n%s", status, page)
+	}
+}
+
+func TestActionsNeedTheCodeFirst(t *testing.T) {
+	_, hs, _, token := linkTestServer(t)
+	tests := []struct {
+		purpose string
+		form    url.Values
+	}{
+		{central.PurposeLogin, url.Values{"action": {"login"}, "identity": {"0"}}},
+		{central.PurposeHandoff, url.Values{"action": {"save"}}},
+		{central.PurposeHandoff, url.Values{"action": {"submit"}}},
+		{central.PurposeUpload, url.Values{"action": {"connect"}}},
+	}
+	for i, tt := range tests {
+		l := createLink(t, hs, token, fmt.Sprint("k", i), central.LinkSessionRequest{Purpose: tt.purpose})
+		status, _, page := newPhone(t).post(t, l.URL, tt.form)
+		if status != http.StatusForbidden || !strings.Contains(page, "Trước hết, hãy chạm vào mã") || len(pageCodes(page)) != 3 {
+			t.Errorf("%s on a %s link before the match = %d; want 403 with the codes\n%s", tt.form.Get("action"), tt.purpose, status, page)
+		}
+		if st := pollLink(t, hs, token, l.ID, ""); st.State != central.LinkPending || st.Version != 1 {
+			t.Errorf("after %s the session reads %+v; want pending, unchanged", tt.form.Get("action"), st)
+		}
+	}
+	l := createLink(t, hs, token, "upload", central.LinkSessionRequest{Purpose: central.PurposeUpload})
+	if status, _, _ := newPhone(t).upload(t, l.URL, "anh.jpg", tinyJPEG(t), ""); status != http.StatusForbidden {
+		t.Errorf("an upload before the match = %d; want 403", status)
 	}
 }
 
@@ -111,6 +224,7 @@ func TestSignInRefusals(t *testing.T) {
 		{"no answer", "", "", "Vui lòng nhập số định danh"},
 	}
 	p := newPhone(t)
+	p.connect(t, l)
 	for _, tt := range tests {
 		status, _, page := p.post(t, l.URL, url.Values{"action": {"login"}, "personal_id": {tt.pid}, "otp": {tt.otp}})
 		if status != http.StatusUnprocessableEntity || !strings.Contains(page, tt.want) {
@@ -120,8 +234,8 @@ func TestSignInRefusals(t *testing.T) {
 	if status, _, _ := p.post(t, l.URL, url.Values{"action": {"login"}, "identity": {"9"}}); status != http.StatusUnprocessableEntity {
 		t.Errorf("sign in as sample identity 9 = %d; want 422", status)
 	}
-	if st := pollLink(t, hs, token, l.ID, ""); st.State != central.LinkPending || st.Version != 1 {
-		t.Errorf("after refused sign-ins the session reads %+v; want pending, unchanged", st)
+	if st := pollLink(t, hs, token, l.ID, ""); st.State != central.LinkLinked || st.Identity != nil || st.Version != 2 {
+		t.Errorf("after refused sign-ins the session reads %+v; want linked without an identity, unchanged since the match", st)
 	}
 }
 
@@ -131,16 +245,24 @@ func TestSignInWithIDNumberAndOTP(t *testing.T) {
 	otp := linkOTP(t, s, l.ID)
 	want := sampleIdentities[1]
 	p := newPhone(t)
-	spaced := want.PersonalID[:3] + " " + want.PersonalID[3:6] + " " + want.PersonalID[6:]
-	status, h, page := p.post(t, l.URL, url.Values{"action": {"login"}, "personal_id": {spaced}, "otp": {otp}})
+	status, h, page := p.match(t, l.URL, l.ConfirmCode)
 	if status != http.StatusSeeOther {
-		t.Fatalf("sign in with the ID number and OTP = %d %s; want 303", status, page)
+		t.Fatalf("tap the right code = %d %s; want 303", status, page)
 	}
 	cookie := h.Get("Set-Cookie")
-	for _, attr := range []string{"HttpOnly", "SameSite=Strict", "Path=/l/"} {
+	for _, attr := range []string{"HttpOnly", "SameSite=Strict", "Path=/l/", "Max-Age=7200"} {
 		if !strings.Contains(cookie, attr) {
 			t.Errorf("the phone's cookie %q lacks %s", cookie, attr)
 		}
+	}
+	status, _, page = p.get(t, hs.URL+h.Get("Location"))
+	if status != http.StatusOK || !strings.Contains(page, "Mã khớp. Đã kết nối với máy kiosk.") || !strings.Contains(page, "Mô phỏng VNeID") {
+		t.Errorf("the page after the match = %d; want it to say so and offer the sign-in\n%s", status, page)
+	}
+	spaced := want.PersonalID[:3] + " " + want.PersonalID[3:6] + " " + want.PersonalID[6:]
+	status, h, page = p.post(t, l.URL, url.Values{"action": {"login"}, "personal_id": {spaced}, "otp": {otp}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("sign in with the ID number and OTP = %d %s; want 303", status, page)
 	}
 	status, _, page = p.get(t, hs.URL+h.Get("Location"))
 	if status != http.StatusOK || !strings.Contains(page, "Đã đăng nhập — hãy quay lại máy kiosk") || !strings.Contains(page, want.FullName) {
@@ -160,6 +282,12 @@ func TestSignInWithIDNumberAndOTP(t *testing.T) {
 
 func linkOTP(t *testing.T, s *Server, id string) string {
 	t.Helper()
+	return linkRecordOf(t, s, id).OTP
+}
+
+// linkRecordOf reads a link session's record as stored.
+func linkRecordOf(t *testing.T, s *Server, id string) linkRecord {
+	t.Helper()
 	var rec linkRecord
 	err := s.db.View(func(tx *bolt.Tx) error {
 		found, err := getJSON(tx, bucketLinks, id, &rec)
@@ -171,94 +299,107 @@ func linkOTP(t *testing.T, s *Server, id string) string {
 	if err != nil {
 		t.Fatalf("link %s: %v", id, err)
 	}
-	return rec.OTP
+	return rec
 }
 
 func TestPhoneUploadsAppearOnTheKiosk(t *testing.T) {
 	_, hs, _, token := linkTestServer(t)
 	l := createLink(t, hs, token, "k", central.LinkSessionRequest{Purpose: central.PurposeUpload, ProcedureID: "dang-ky-khai-sinh"})
 	p := newPhone(t)
-	status, _, page := p.get(t, l.URL)
-	if status != http.StatusOK || !strings.Contains(page, "Tờ khai đăng ký khai sinh") || !strings.Contains(page, `enctype="multipart/form-data"`) {
-		t.Fatalf("the upload page = %d; want the procedure's documents with upload forms\n%s", status, page)
+	p.connect(t, l)
+	tests := []struct{ query, label, help string }{
+		{"", "Ảnh Giấy chứng sinh", "Chụp rõ cả tờ bằng điện thoại"},
+		{"?lang=en", "Photo of the birth notice", "Take a clear photo with your phone"},
 	}
+	for _, tt := range tests {
+		status, _, page := p.get(t, l.URL+tt.query)
+		if status != http.StatusOK || !strings.Contains(page, `name="field" value="birth_notice_photo"`) ||
+			!strings.Contains(page, tt.label) || !strings.Contains(page, tt.help) || strings.Count(page, `enctype="multipart/form-data"`) != 1 {
+			t.Fatalf("the upload page%s = %d; want one upload form, for the birth notice with its label and help\n%s", tt.query, status, page)
+		}
+	}
+	polled := longPoll(t, hs, token, l.ID, 2)
 	photo := tinyJPEG(t)
-	if status, _, page := p.upload(t, l.URL, "anh.jpg", photo, "1"); status != http.StatusSeeOther {
+	sent := time.Now()
+	if status, _, page := p.upload(t, l.URL, "anh.jpg", photo, "birth_notice_photo"); status != http.StatusSeeOther {
 		t.Fatalf("upload from the phone = %d %s; want 303", status, page)
 	}
-	if status, _, page := p.upload(t, l.URL, "to-khai.pdf", tinyPDF, "0"); status != http.StatusSeeOther {
+	st := awaitPoll(t, polled, sent, "the upload")
+	if st.State != central.LinkLinked || len(st.Attachments) != 1 || st.Attachments[0].Field != "birth_notice_photo" || st.Attachments[0].MIME != "image/jpeg" {
+		t.Fatalf("the kiosk's long poll reads %+v; want the JPEG under birth_notice_photo", st)
+	}
+	if status, _, page := p.upload(t, l.URL, "giay-chung-sinh.pdf", tinyPDF, "birth_notice_photo"); status != http.StatusSeeOther {
 		t.Fatalf("a second upload from the same phone = %d %s; want 303", status, page)
 	}
-	st := pollLink(t, hs, token, l.ID, "")
-	if st.State != central.LinkLinked || len(st.Attachments) != 2 || st.Attachments[0].Document != 1 ||
-		st.Attachments[0].MIME != "image/jpeg" || st.Attachments[1].MIME != "application/pdf" {
-		t.Fatalf("the kiosk reads %+v; want linked with the JPEG for document 1, then the PDF", st)
+	st = pollLink(t, hs, token, l.ID, "")
+	if len(st.Attachments) != 2 || st.Attachments[1].MIME != "application/pdf" || st.Attachments[1].Field != "birth_notice_photo" {
+		t.Fatalf("the kiosk reads %+v; want the JPEG, then the PDF", st)
 	}
 	status, _, got := call(t, "GET", hs.URL+"/v1/attachments/"+st.Attachments[0].ID, token, "", nil)
 	if status != http.StatusOK || !bytes.Equal(got, photo) {
 		t.Errorf("the kiosk fetches the phone's photo = %d, %d bytes; want 200 and the photo", status, len(got))
 	}
+	if _, _, page := p.get(t, l.URL); !strings.Contains(page, "Đã gửi 2 tệp") {
+		t.Errorf("the upload page does not say what was sent\n%s", page)
+	}
+}
 
+func TestPhoneUploadWithoutQuestions(t *testing.T) {
+	_, hs, _, token := linkTestServer(t)
+	for _, proc := range []string{"", "dang-ky-ket-hon"} { // no procedure; a form with no attachment question
+		l := createLink(t, hs, token, "k-"+proc, central.LinkSessionRequest{Purpose: central.PurposeUpload, ProcedureID: proc})
+		p := newPhone(t)
+		p.connect(t, l)
+		_, _, page := p.get(t, l.URL)
+		if strings.Count(page, `enctype="multipart/form-data"`) != 1 || strings.Contains(page, `name="field"`) || !strings.Contains(page, "Giấy tờ") {
+			t.Errorf("the upload page for %q lacks the one generic box\n%s", proc, page)
+		}
+		if status, _, page := p.upload(t, l.URL, "anh.png", tinyPNG(t), ""); status != http.StatusSeeOther {
+			t.Errorf("upload to the generic box for %q = %d %s; want 303", proc, status, page)
+		}
+		if status, _, _ := p.upload(t, l.URL, "anh.png", tinyPNG(t), "birth_notice_photo"); status != http.StatusUnprocessableEntity {
+			t.Errorf("upload for a question %q does not have = %d; want 422", proc, status)
+		}
+		if st := pollLink(t, hs, token, l.ID, ""); len(st.Attachments) != 1 || st.Attachments[0].Field != "" {
+			t.Errorf("the kiosk reads %+v; want one file without a field", st.Attachments)
+		}
+	}
 }
 
 func TestPhoneUploadRefusals(t *testing.T) {
 	_, hs, _, token := linkTestServer(t)
 	l := createLink(t, hs, token, "k", central.LinkSessionRequest{Purpose: central.PurposeUpload, ProcedureID: "dang-ky-khai-sinh"})
 	p := newPhone(t)
-	if status, _, page := p.upload(t, l.URL, "anh.jpg", tinyJPEG(t), "1"); status != http.StatusSeeOther {
+	p.connect(t, l)
+	if status, _, page := p.upload(t, l.URL, "anh.jpg", tinyJPEG(t), "birth_notice_photo"); status != http.StatusSeeOther {
 		t.Fatalf("upload from the phone = %d %s; want 303", status, page)
 	}
 	// Refusals come back as the page with a plain message.
 	tests := []struct {
 		name       string
 		data       []byte
-		document   string
+		field      string
 		wantStatus int
 		want       string
 	}{
-		{"an HTML file named .jpg", []byte("<html>not a photo</html>"), "1", http.StatusUnsupportedMediaType, "Chỉ nhận ảnh JPEG, PNG hoặc tệp PDF"},
-		{"an 11 MiB file", append(tinyJPEG(t), make([]byte, 11<<20)...), "1", http.StatusRequestEntityTooLarge, "tối đa 10 MB"},
-		{"a file for document 99", tinyJPEG(t), "99", http.StatusUnprocessableEntity, "Số thứ tự giấy tờ không hợp lệ"},
-		{"an empty file", []byte{}, "1", http.StatusUnprocessableEntity, "Tệp trống"},
+		{"an HTML file named .jpg", []byte("<html>not a photo</html>"), "birth_notice_photo", http.StatusUnsupportedMediaType, "Chỉ nhận ảnh JPEG, PNG hoặc tệp PDF"},
+		{"an 11 MiB file", append(tinyJPEG(t), make([]byte, 11<<20)...), "birth_notice_photo", http.StatusRequestEntityTooLarge, "tối đa 10 MB"},
+		{"a file for another question", tinyJPEG(t), "mother_id", http.StatusUnprocessableEntity, "Giấy tờ này không có trong hồ sơ"},
+		{"a file for no question", tinyJPEG(t), "", http.StatusUnprocessableEntity, "Giấy tờ này không có trong hồ sơ"},
+		{"an empty file", []byte{}, "birth_notice_photo", http.StatusUnprocessableEntity, "Tệp trống"},
 	}
 	for _, tt := range tests {
-		status, _, page := p.upload(t, l.URL, "anh.jpg", tt.data, tt.document)
+		status, _, page := p.upload(t, l.URL, "anh.jpg", tt.data, tt.field)
 		if status != tt.wantStatus || !strings.Contains(page, tt.want) {
 			t.Errorf("%s from the phone = %d; want %d saying %q\n%s", tt.name, status, tt.wantStatus, tt.want, page)
 		}
 	}
 	// Another phone cannot add to this visit.
-	if status, _, _ := newPhone(t).upload(t, l.URL, "anh.jpg", tinyJPEG(t), "1"); status != http.StatusConflict {
+	if status, _, _ := newPhone(t).upload(t, l.URL, "anh.jpg", tinyJPEG(t), "birth_notice_photo"); status != http.StatusConflict {
 		t.Errorf("an upload from another phone = %d; want 409", status)
 	}
 	if st := pollLink(t, hs, token, l.ID, ""); len(st.Attachments) != 1 {
 		t.Errorf("after the refusals the kiosk reads %d attachments; want 1", len(st.Attachments))
-	}
-}
-
-func TestUploadAndHandoffPagesConnect(t *testing.T) {
-	_, hs, _, token := linkTestServer(t)
-	for _, purpose := range []string{central.PurposeUpload, central.PurposeHandoff} {
-		l := createLink(t, hs, token, "k-"+purpose, central.LinkSessionRequest{Purpose: purpose})
-		p := newPhone(t)
-		_, _, page := p.get(t, l.URL)
-		if purpose == central.PurposeHandoff && (!strings.Contains(page, "Tiếp tục hồ sơ trên điện thoại") || !strings.Contains(page, "chưa hỗ trợ")) {
-			t.Errorf("the hand-over page does not say plainly that continuing on the phone is not available yet\n%s", page)
-		}
-		if status, _ := p.signIn(t, l.URL); status != http.StatusBadRequest {
-			t.Errorf("a sign-in posted to a %s link = %d; want 400", purpose, status)
-		}
-		status, h, _ := p.post(t, l.URL, url.Values{"action": {"connect"}})
-		if status != http.StatusSeeOther {
-			t.Fatalf("connect on a %s link = %d; want 303", purpose, status)
-		}
-		_, _, page = p.get(t, hs.URL+h.Get("Location"))
-		if !strings.Contains(page, "Đã kết nối với máy kiosk") {
-			t.Errorf("the %s page after connecting does not say so\n%s", purpose, page)
-		}
-		if st := pollLink(t, hs, token, l.ID, ""); st.State != central.LinkLinked || len(st.Attachments) != 0 || st.Identity != nil {
-			t.Errorf("a connected %s session reads %+v; want linked with nothing in it", purpose, st)
-		}
 	}
 }
 
@@ -269,7 +410,7 @@ func TestCrossSitePostsAreRefused(t *testing.T) {
 		"foreign origin":  {"Origin", "https://evil.example"},
 		"cross-site post": {"Sec-Fetch-Site", "cross-site"},
 	} {
-		req, _ := http.NewRequest("POST", l.URL, strings.NewReader("action=login&identity=0"))
+		req, _ := http.NewRequest("POST", l.URL, strings.NewReader("action=match&code="+l.ConfirmCode))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set(header[0], header[1])
 		if status, _, _ := newPhone(t).do(t, req); status != http.StatusForbidden {
@@ -277,7 +418,7 @@ func TestCrossSitePostsAreRefused(t *testing.T) {
 		}
 	}
 	u, _ := url.Parse(hs.URL)
-	req, _ := http.NewRequest("POST", l.URL, strings.NewReader("action=login&identity=0"))
+	req, _ := http.NewRequest("POST", l.URL, strings.NewReader("action=match&code="+l.ConfirmCode))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", "http://"+u.Host)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")

@@ -33,6 +33,16 @@ const (
 	linkKeepEnded = 10 * time.Minute
 	// linkMaxWait caps a long poll below common proxy idle timeouts.
 	linkMaxWait = 30 * time.Second
+	// linkMaxWrongTaps closes a link whose phone tapped that many decoy
+	// codes: a forged QR stuck on the kiosk, or a guesser, gets a third
+	// of a chance at most, and the kiosk shows a new QR.
+	linkMaxWrongTaps = 3
+)
+
+// Who closed a link session.
+const (
+	closedByKiosk    = "kiosk"
+	closedByMismatch = "mismatch" // too many wrong codes tapped on the phone
 )
 
 // linkHub wakes long polls when a link session changes. Each link being
@@ -129,13 +139,15 @@ func (s *Server) handleCreateLink(w http.ResponseWriter, r *http.Request) {
 		}
 		token := randomToken(16)
 		now := s.opts.Now()
+		confirm := randomDigits(6)
 		rec := linkRecord{
 			ID:          "lnk_" + randomToken(8),
 			DeviceID:    d.ID,
 			Purpose:     req.Purpose,
 			ProcedureID: req.ProcedureID,
 			TokenHash:   tokenKey(token),
-			ConfirmCode: randomDigits(6),
+			ConfirmCode: confirm,
+			Choices:     codeChoices(confirm),
 			OTP:         randomDigits(6),
 			Location:    d.Location,
 			CreatedAt:   now,
@@ -276,6 +288,9 @@ func linkStateOf(tx *bolt.Tx, rec *linkRecord, now time.Time) (central.LinkState
 		DraftID:     rec.DraftID,
 		Version:     rec.Version,
 	}
+	if rec.Handoff != nil {
+		st.DossierCode = rec.Handoff.DossierCode
+	}
 	if st.State == central.LinkLinked && rec.Purpose == central.PurposeLogin {
 		st.Identity = rec.Identity
 	}
@@ -294,7 +309,8 @@ func linkStateOf(tx *bolt.Tx, rec *linkRecord, now time.Time) (central.LinkState
 
 // handleDeleteLink ends a session for the kiosk (Back, Cancel, finish or
 // idle reset). The identity is dropped at once: it is personal data the
-// server no longer needs. Ending an ended session is not an error.
+// server no longer needs. A draft handed over stays for the phone that
+// took it (handoffKeep). Ending an ended session is not an error.
 func (s *Server) handleDeleteLink(w http.ResponseWriter, r *http.Request) {
 	id, deviceID := r.PathValue("id"), deviceOf(r).ID
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -309,7 +325,7 @@ func (s *Server) handleDeleteLink(w http.ResponseWriter, r *http.Request) {
 		if rec.State == central.LinkClosed {
 			return nil
 		}
-		rec.State, rec.ClosedAt, rec.Identity = central.LinkClosed, s.opts.Now(), nil
+		rec.State, rec.ClosedAt, rec.ClosedBy, rec.Identity = central.LinkClosed, s.opts.Now(), closedByKiosk, nil
 		rec.Version++
 		return putJSON(tx, bucketLinks, rec.ID, rec)
 	})
@@ -322,20 +338,37 @@ func (s *Server) handleDeleteLink(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// purgeLinks deletes sessions that ended more than linkKeepEnded before
-// now, with their token hashes. The files uploaded through them stay: a
+// keptUntil is when a session's record may go: linkKeepEnded after it
+// ended, or, for a draft a phone took over, when the hand-over ends.
+func (l *linkRecord) keptUntil() time.Time {
+	until := l.endedAt().Add(linkKeepEnded)
+	if l.Handoff != nil && l.PhoneKey != "" {
+		until = maxTime(until, l.handoffUntil())
+	}
+	return until
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// purgeLinks deletes sessions past keptUntil, with their token hashes
+// and their sealed drafts. The files uploaded through them stay: a
 // dossier may refer to them. Call it with PurgeExpired.
 func (s *Server) purgeLinks(now time.Time) error {
 	var gone []string
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		links, tokens := tx.Bucket(bucketLinks), tx.Bucket(bucketLinkTokens)
-		var hashes []string
+		links := tx.Bucket(bucketLinks)
+		var recs []linkRecord
 		// Collect first: deleting under a moving cursor skips keys.
 		_ = links.ForEach(func(k, v []byte) error {
 			var rec linkRecord
-			if json.Unmarshal(v, &rec) != nil || now.After(rec.endedAt().Add(linkKeepEnded)) {
+			if json.Unmarshal(v, &rec) != nil || now.After(rec.keptUntil()) {
 				gone = append(gone, string(k))
-				hashes = append(hashes, rec.TokenHash)
+				recs = append(recs, rec)
 			}
 			return nil
 		})
@@ -343,10 +376,8 @@ func (s *Server) purgeLinks(now time.Time) error {
 			if err := links.Delete([]byte(id)); err != nil {
 				return err
 			}
-			if hashes[i] != "" {
-				if err := tokens.Delete([]byte(hashes[i])); err != nil {
-					return err
-				}
+			if err := deleteLinkTokens(tx, &recs[i]); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -356,6 +387,20 @@ func (s *Server) purgeLinks(now time.Time) error {
 	}
 	for _, id := range gone {
 		s.links.notify(id) // also frees the hub's channel
+	}
+	return nil
+}
+
+// deleteLinkTokens forgets the hashes that lead to a link: its QR's and
+// its resume QR's.
+func deleteLinkTokens(tx *bolt.Tx, rec *linkRecord) error {
+	if rec.TokenHash != "" {
+		if err := tx.Bucket(bucketLinkTokens).Delete([]byte(rec.TokenHash)); err != nil {
+			return err
+		}
+	}
+	if rec.Handoff != nil && rec.Handoff.ResumeHash != "" {
+		return tx.Bucket(bucketResumeToken).Delete([]byte(rec.Handoff.ResumeHash))
 	}
 	return nil
 }

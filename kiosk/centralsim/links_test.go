@@ -108,6 +108,20 @@ func (p *phone) signIn(t *testing.T, u string) (int, string) {
 	return status, body
 }
 
+// match taps a code on the phone page.
+func (p *phone) match(t *testing.T, u, code string) (int, http.Header, string) {
+	t.Helper()
+	return p.post(t, u, url.Values{"action": {"match"}, "code": {code}})
+}
+
+// connect taps the right code and expects the link to be this phone's.
+func (p *phone) connect(t *testing.T, l central.LinkSession) {
+	t.Helper()
+	if status, _, page := p.match(t, l.URL, l.ConfirmCode); status != http.StatusSeeOther {
+		t.Fatalf("tap the right code = %d; want 303\n%s", status, page)
+	}
+}
+
 var linkURLRE = regexp.MustCompile(`^http://127\.0\.0\.1:\d+/l/[0-9a-f]{32}$`)
 
 func TestCreateLinkSession(t *testing.T) {
@@ -155,41 +169,66 @@ func fieldMessage(t *testing.T, body []byte, field string) string {
 	return e.Error.Fields[field]
 }
 
-func TestLongPollWakesWhenThePhoneSignsIn(t *testing.T) {
-	_, hs, _, token := linkTestServer(t)
-	l := createLink(t, hs, token, "k", central.LinkSessionRequest{Purpose: central.PurposeLogin})
-	polled := make(chan central.LinkState)
+// longPoll starts a 25 s long poll in the background; its answer comes on
+// the channel.
+func longPoll(t *testing.T, hs *httptest.Server, token, id string, since int) <-chan central.LinkState {
+	t.Helper()
+	polled := make(chan central.LinkState, 1)
 	go func() {
 		var st central.LinkState
-		req, _ := http.NewRequest("GET", hs.URL+"/v1/link-sessions/"+l.ID+"?wait=25s&since=1", nil)
+		defer func() { polled <- st }()
+		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/v1/link-sessions/%s?wait=25s&since=%d", hs.URL, id, since), nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Errorf("long poll: %v", err)
-			polled <- st
 			return
 		}
 		defer resp.Body.Close()
 		if err := json.NewDecoder(resp.Body).Decode(&st); err != nil || resp.StatusCode != http.StatusOK {
 			t.Errorf("long poll = %d (%v); want 200 with the state", resp.StatusCode, err)
 		}
-		polled <- st
 	}()
 	time.Sleep(100 * time.Millisecond) // let the poll start waiting
-	signedIn := time.Now()
-	if status, body := newPhone(t).signIn(t, l.URL); status != http.StatusSeeOther {
-		t.Fatalf("sign in on the phone page = %d %s; want 303", status, body)
-	}
+	return polled
+}
+
+// awaitPoll waits for a long poll's answer, at most 2 s after the change
+// that should have woken it.
+func awaitPoll(t *testing.T, polled <-chan central.LinkState, changed time.Time, what string) central.LinkState {
+	t.Helper()
 	select {
 	case st := <-polled:
-		if took := time.Since(signedIn); took > 2*time.Second {
-			t.Errorf("the long poll answered %v after the sign-in; want under 2 s", took)
+		if took := time.Since(changed); took > 2*time.Second {
+			t.Errorf("the long poll answered %v after %s; want under 2 s", took, what)
 		}
-		if st.State != central.LinkLinked || st.Identity == nil || *st.Identity != sampleIdentities[0] || st.Version <= 1 {
-			t.Errorf("long poll after sign-in = %+v; want linked with %+v", st, sampleIdentities[0])
-		}
+		return st
 	case <-time.After(5 * time.Second):
-		t.Fatal("the long poll did not answer within 5 s of the sign-in")
+		t.Fatalf("the long poll did not answer within 5 s of %s", what)
+		return central.LinkState{}
+	}
+}
+
+func TestLongPollWakesWhenThePhoneSignsIn(t *testing.T) {
+	_, hs, _, token := linkTestServer(t)
+	l := createLink(t, hs, token, "k", central.LinkSessionRequest{Purpose: central.PurposeLogin})
+	polled := longPoll(t, hs, token, l.ID, 1)
+	p := newPhone(t)
+	matched := time.Now()
+	p.connect(t, l)
+	st := awaitPoll(t, polled, matched, "the code match")
+	if st.State != central.LinkLinked || st.Identity != nil || st.Version != 2 {
+		t.Errorf("long poll after the code match = %+v; want linked at version 2, nobody signed in yet", st)
+	}
+
+	polled = longPoll(t, hs, token, l.ID, st.Version)
+	signedIn := time.Now()
+	if status, body := p.signIn(t, l.URL); status != http.StatusSeeOther {
+		t.Fatalf("sign in on the phone page = %d %s; want 303", status, body)
+	}
+	st = awaitPoll(t, polled, signedIn, "the sign-in")
+	if st.State != central.LinkLinked || st.Identity == nil || *st.Identity != sampleIdentities[0] || st.Version != 3 {
+		t.Errorf("long poll after sign-in = %+v; want linked with %+v at version 3", st, sampleIdentities[0])
 	}
 }
 
@@ -223,7 +262,8 @@ func TestLongPollRefusesBadParameters(t *testing.T) {
 	}
 }
 
-// TestLinkIsRedeemedOnce races 50 phones for one QR code.
+// TestLinkIsRedeemedOnce races 50 phones for one QR code, all tapping the
+// right code.
 func TestLinkIsRedeemedOnce(t *testing.T) {
 	_, hs, _, token := linkTestServer(t)
 	l := createLink(t, hs, token, "k", central.LinkSessionRequest{Purpose: central.PurposeLogin})
@@ -234,7 +274,7 @@ func TestLinkIsRedeemedOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			status, _ := newPhone(t).signIn(t, l.URL)
+			status, _, _ := newPhone(t).match(t, l.URL, l.ConfirmCode)
 			mu.Lock()
 			counts[status]++
 			mu.Unlock()
@@ -259,8 +299,13 @@ func TestLinkExpiresAfterTwoMinutes(t *testing.T) {
 		t.Errorf("GET an expired link page = %d %s; want 410 saying it expired, without the code", status, page)
 	}
 	checkLinkPageHeaders(t, "expired page", h)
-	if status, body := p.signIn(t, l.URL); status != http.StatusGone {
-		t.Errorf("sign in on an expired link = %d %s; want 410", status, body)
+	for name, form := range map[string]url.Values{
+		"the right code": {"action": {"match"}, "code": {l.ConfirmCode}},
+		"a sign-in":      {"action": {"login"}, "identity": {"0"}},
+	} {
+		if status, _, body := p.post(t, l.URL, form); status != http.StatusGone || !strings.Contains(body, "Mã QR đã hết hạn") {
+			t.Errorf("%s on an expired link = %d %s; want 410 saying it expired", name, status, body)
+		}
 	}
 	start := time.Now()
 	if st := pollLink(t, hs, token, l.ID, "?wait=25s&since=1"); st.State != central.LinkExpired || time.Since(start) > time.Second {
@@ -272,6 +317,7 @@ func TestDeleteClosesTheLink(t *testing.T) {
 	_, hs, _, token := linkTestServer(t)
 	l := createLink(t, hs, token, "k", central.LinkSessionRequest{Purpose: central.PurposeLogin})
 	p := newPhone(t)
+	p.connect(t, l)
 	if status, body := p.signIn(t, l.URL); status != http.StatusSeeOther {
 		t.Fatalf("sign in = %d %s; want 303", status, body)
 	}
@@ -280,7 +326,7 @@ func TestDeleteClosesTheLink(t *testing.T) {
 			t.Errorf("DELETE /v1/link-sessions/{id} = %d %s; want 204", status, body)
 		}
 	}
-	if st := pollLink(t, hs, token, l.ID, "?wait=25s&since=2"); st.State != central.LinkClosed || st.Identity != nil {
+	if st := pollLink(t, hs, token, l.ID, "?wait=25s&since=3"); st.State != central.LinkClosed || st.Identity != nil {
 		t.Errorf("a closed session reads %+v; want closed, without the identity", st)
 	}
 	status, _, page := p.get(t, l.URL)
@@ -290,17 +336,41 @@ func TestDeleteClosesTheLink(t *testing.T) {
 	if status, _ := p.signIn(t, l.URL); status != http.StatusGone {
 		t.Errorf("a post to a closed session = %d; want 410", status)
 	}
+	// A phone that never matched gets the same plain page, before and
+	// after tapping the right code.
+	other := newPhone(t)
+	for _, do := range []func() (int, http.Header, string){
+		func() (int, http.Header, string) { return other.get(t, l.URL) },
+		func() (int, http.Header, string) { return other.match(t, l.URL, l.ConfirmCode) },
+	} {
+		if status, _, page := do(); status != http.StatusGone || !strings.Contains(page, "Trang này không nhận thêm gì nữa") {
+			t.Errorf("another phone on a closed session = %d; want 410 saying it accepts nothing more\n%s", status, page)
+		}
+	}
 }
 
 func TestLinkSessionsAreTheirKiosksOnly(t *testing.T) {
 	s, hs, _, token := linkTestServer(t)
 	other := enrolSecondKiosk(t, s, hs)
 	l := createLink(t, hs, token, "k", central.LinkSessionRequest{Purpose: central.PurposeLogin})
-	for _, method := range []string{"GET", "DELETE"} {
-		status, _, body := call(t, method, hs.URL+"/v1/link-sessions/"+l.ID, other, "", nil)
+	h := createLink(t, hs, token, "h", central.LinkSessionRequest{Purpose: central.PurposeHandoff})
+	for _, tt := range []struct {
+		method, path string
+		body         any
+	}{
+		{"GET", "/v1/link-sessions/" + l.ID, nil},
+		{"DELETE", "/v1/link-sessions/" + l.ID, nil},
+		{"GET", "/v1/link-sessions/" + h.ID, nil},
+		{"PUT", "/v1/link-sessions/" + h.ID + "/draft", birthDraft()},
+		{"DELETE", "/v1/link-sessions/" + h.ID, nil},
+	} {
+		status, _, body := call(t, tt.method, hs.URL+tt.path, other, "", tt.body)
 		if status != http.StatusNotFound || errorCode(t, body) != "not_found" {
-			t.Errorf("%s another kiosk's session = %d %s; want 404", method, status, body)
+			t.Errorf("%s another kiosk's %s = %d %s; want 404", tt.method, tt.path, status, body)
 		}
+	}
+	if st := pollLink(t, hs, token, h.ID, ""); st.State != central.LinkPending || st.DraftID != "" {
+		t.Errorf("the owner's hand-over after the other kiosk's PUT and DELETE reads %+v; want pending without a draft", st)
 	}
 	if st := pollLink(t, hs, token, l.ID, ""); st.State != central.LinkPending {
 		t.Errorf("the owner's session after the other kiosk's DELETE reads %q; want pending", st.State)

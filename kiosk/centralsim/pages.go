@@ -31,7 +31,16 @@ h1{font-size:24px;margin:0 0 12px}
 .err{border-color:#9b0c1f;background:#fdecee}
 button,.button{display:block;width:100%;min-height:48px;margin:12px 0;font-size:20px;border:0;border-radius:8px;background:#9b0c1f;color:#fff;text-align:center;text-decoration:none;line-height:48px}
 input,select{font-size:18px;width:100%;min-height:44px;box-sizing:border-box;margin:4px 0 12px}
-label{font-weight:bold}
+label,legend{font-weight:bold}
+.pick button{background:#fff;color:#1a1a1a;border:2px solid #484848;font-size:32px;font-weight:bold;letter-spacing:4px;min-height:64px;line-height:60px}
+.secondary{background:#fff;color:#9b0c1f;border:2px solid #9b0c1f}
+.q{margin:0 0 16px}
+.hint{margin:0;font-size:16px;color:#484848}
+.field-err{margin:4px 0;color:#9b0c1f;font-weight:bold}
+fieldset{border:0;padding:0;margin:0}
+.choice{display:block;font-weight:normal;min-height:48px;line-height:48px}
+.choice input{width:auto;min-height:0;margin:0 12px 0 0;transform:scale(1.5)}
+.qr img{display:block;width:240px;height:240px;margin:0 auto;image-rendering:pixelated}
 ol,ul{padding-left:20px}
 small{color:#484848}
 </style>

@@ -45,6 +45,34 @@ type linkRecord struct {
 	// redeemed the link: only that browser may act on it afterwards.
 	PhoneKey string    `json:"phone_key,omitempty"`
 	ClosedAt time.Time `json:"closed_at,omitempty"`
+	ClosedBy string    `json:"closed_by,omitempty"` // closedByKiosk or closedByMismatch
+	// Choices are the codes the phone page offers before the link is
+	// redeemed: the confirm code and two decoys, in the order shown. They
+	// are fixed at creation, so reloading the page reveals nothing.
+	Choices []string `json:"choices,omitempty"`
+	// WrongTaps counts decoys tapped; at linkMaxWrongTaps the link closes.
+	WrongTaps int `json:"wrong_taps,omitempty"`
+	// Handoff is the kiosk's draft of a hand-over (purpose handoff) once
+	// the kiosk has put it; its id is DraftID.
+	Handoff *handoffRecord `json:"handoff,omitempty"`
+}
+
+// handoffRecord is a form handed over to the phone. The answers are only
+// ever stored sealed (see seal.go); everything else here is bookkeeping.
+type handoffRecord struct {
+	// Sealed is the central.HandoffDraft as JSON, sealed with the link's
+	// DraftID as associated data; nil once submitted or claimed.
+	Sealed    []byte    `json:"sealed,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+	// ResumeHash is the sha256 of the resume QR's token the phone page
+	// shows now (one at a time), valid until ResumeUntil.
+	ResumeHash  string    `json:"resume_hash,omitempty"`
+	ResumeUntil time.Time `json:"resume_until,omitempty"`
+	// DossierCode is set when the citizen filed from the phone.
+	DossierCode string `json:"dossier_code,omitempty"`
+	// ClaimedAt is set when a kiosk took the draft back by the resume QR.
+	ClaimedAt time.Time `json:"claimed_at,omitempty"`
+	ClaimedBy string    `json:"claimed_by,omitempty"` // the device
 }
 
 // dossierRecord is a filed dossier with what the citizen submitted.

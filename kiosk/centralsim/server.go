@@ -7,6 +7,7 @@ package centralsim
 
 import (
 	"context"
+	"crypto/cipher"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -32,6 +33,8 @@ import (
 // is a sensible default.
 type Options struct {
 	// DataFile is the bbolt file that keeps everything across restarts.
+	// The key that seals hand-over drafts is kept beside it, in
+	// DataFile + ".key" (created at the first start).
 	DataFile string
 	// EnrollCode is a one-time enrolment code to accept; empty creates a
 	// random one, which EnrollCode reports.
@@ -59,6 +62,10 @@ type Options struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	Log zerolog.Logger
+
+	// resumeToken makes the tokens of resume QR codes; nil means 128
+	// random bits. Tests set it to read the token a page's QR shows.
+	resumeToken func() string
 }
 
 // Server is the reference central API. Create it with Open; it is safe for
@@ -81,6 +88,10 @@ type Server struct {
 	inflight sync.Map
 
 	links *linkHub
+	// linkLimit caps new link sessions per device.
+	linkLimit *windowLimiter
+	// sealer seals hand-over drafts at rest (seal.go).
+	sealer cipher.AEAD
 }
 
 // Open opens (or creates) the data file and makes a server ready to serve.
@@ -97,6 +108,11 @@ func Open(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("centralsim: %w", err)
 	}
+	sealer, err := loadSealKey(opts.DataFile + ".key") // after the bbolt lock: one server per file
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("centralsim: %w", err)
+	}
 	seed := opts.Seed
 	if seed == 0 {
 		seed = mathrand.Uint64()
@@ -111,6 +127,8 @@ func Open(opts Options) (*Server, error) {
 		calendar:   kiosk.NewCalendar(),
 		dice:       mathrand.New(mathrand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		links:      newLinkHub(),
+		linkLimit:  newWindowLimiter(linkCreateLimit, linkCreateWindow),
+		sealer:     sealer,
 	}
 	if s.enrollCode, err = s.ensureEnrollCode(opts.EnrollCode); err != nil {
 		db.Close()
@@ -139,6 +157,9 @@ func withDefaults(o Options) Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.resumeToken == nil {
+		o.resumeToken = func() string { return randomToken(16) }
+	}
 	return o
 }
 
@@ -162,9 +183,11 @@ func (s *Server) Routes() []Route {
 		{"POST", "/v1/devices/enroll", s.handleEnroll},
 		{"POST", "/v1/devices/heartbeat", s.device(s.handleHeartbeat)},
 		{"GET", "/v1/catalog", s.device(s.handleCatalog)},
-		{"POST", "/v1/link-sessions", s.device(s.handleCreateLink)},
+		{"POST", "/v1/link-sessions", s.device(s.limited(s.linkLimit, s.handleCreateLink))},
 		{"GET", "/v1/link-sessions/{id}", s.device(s.handleGetLink)},
 		{"DELETE", "/v1/link-sessions/{id}", s.device(s.handleDeleteLink)},
+		{"PUT", "/v1/link-sessions/{id}/draft", s.device(s.handlePutDraft)},
+		{"POST", "/v1/handoffs/claim", s.device(s.handleClaimHandoff)},
 		{"POST", "/v1/attachments", s.device(s.handleCreateAttachment)},
 		{"GET", "/v1/attachments/{id}", s.device(s.handleGetAttachment)},
 		{"POST", "/v1/dossiers", s.device(s.handleCreateDossier)},

@@ -21,6 +21,7 @@ var (
 	bucketAttachData  = []byte("attachment_data")
 	bucketLinks       = []byte("link_sessions") // id → linkRecord
 	bucketLinkTokens  = []byte("link_tokens")   // sha256(token) hex → link id
+	bucketResumeToken = []byte("resume_tokens") // sha256(resume QR token) hex → link id
 	bucketPayments    = []byte("payments")      // id → paymentRecord
 	bucketFeedback    = []byte("feedback")      // id → feedback
 	bucketHelp        = []byte("help_requests") // id → helpRecord
@@ -29,7 +30,7 @@ var (
 	allBuckets = [][]byte{
 		bucketMeta, bucketEnrollCodes, bucketDevices, bucketIdempotency,
 		bucketDossiers, bucketAttachMeta, bucketAttachData, bucketLinks,
-		bucketLinkTokens, bucketPayments, bucketFeedback, bucketHelp, bucketMetrics,
+		bucketLinkTokens, bucketResumeToken, bucketPayments, bucketFeedback, bucketHelp, bucketMetrics,
 	}
 )
 
