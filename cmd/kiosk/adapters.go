@@ -198,3 +198,53 @@ func (c clientFeedback) Rate(ctx context.Context, code string, rating int) error
 	_, err := c.client.SendFeedback(ctx, central.Feedback{DossierCode: code, Rating: rating})
 	return err
 }
+
+// linkWait is how long one long poll of a link session waits on the
+// central system before it answers "no change".
+const linkWait = 25 * time.Second
+
+// clientLinker pairs the kiosk with phones through the central system.
+type clientLinker struct{ client *central.Client }
+
+func (c clientLinker) Open(ctx context.Context, purpose, procedureID string) (ui.LinkSession, error) {
+	s, err := c.client.CreateLinkSession(ctx, central.LinkSessionRequest{Purpose: purpose, ProcedureID: procedureID})
+	if err != nil {
+		return ui.LinkSession{}, err
+	}
+	return ui.LinkSession{ID: s.ID, URL: s.URL, ConfirmCode: s.ConfirmCode, ExpiresAt: s.ExpiresAt}, nil
+}
+
+func (c clientLinker) Wait(ctx context.Context, id string, since int) (ui.LinkState, error) {
+	st, err := c.client.LinkSessionState(ctx, id, linkWait, since)
+	if err != nil {
+		return ui.LinkState{}, err
+	}
+	out := ui.LinkState{State: st.State, Version: st.Version}
+	if id := st.Identity; id != nil {
+		out.Identity = &ui.LinkedIdentity{FullName: id.FullName, PersonalID: id.PersonalID, BirthDate: id.BirthDate, Sex: id.Sex, Address: id.Address}
+	}
+	for _, a := range st.Attachments {
+		out.Files = append(out.Files, ui.LinkedFile{ID: a.ID, FieldID: a.Field, MIME: a.MIME, Size: a.Size})
+	}
+	return out, nil
+}
+
+func (c clientLinker) Close(ctx context.Context, id string) error {
+	return c.client.EndLinkSession(ctx, id)
+}
+
+func (c clientLinker) Fetch(ctx context.Context, fileID string) ([]byte, string, error) {
+	return c.client.Attachment(ctx, fileID)
+}
+
+func (c clientLinker) Handoff(ctx context.Context, linkID string, d ui.DraftState) error {
+	return c.client.PutLinkDraft(ctx, linkID, central.HandoffDraft{ProcedureID: d.ProcedureID, Answers: d.Answers, ConsentAt: d.ConsentAt})
+}
+
+func (c clientLinker) Claim(ctx context.Context, token string) (ui.DraftState, error) {
+	d, err := c.client.ClaimHandoff(ctx, token)
+	if err != nil {
+		return ui.DraftState{}, err
+	}
+	return ui.DraftState{ProcedureID: d.ProcedureID, Answers: d.Answers, ConsentAt: d.ConsentAt}, nil
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/motcua/kiosk/kiosk"
 	"github.com/motcua/kiosk/offline"
+	"github.com/motcua/kiosk/offline/scanfolder"
 	"github.com/motcua/kiosk/ui"
 )
 
@@ -157,5 +158,19 @@ func TestDraftsSaveResumeAndLeaveWithSubmit(t *testing.T) {
 	}
 	if _, err := store.LoadDraft(st.ID); !errors.Is(err, offline.ErrNotFound) {
 		t.Errorf("after submitting, LoadDraft = %v; want the draft gone into the outbox", err)
+	}
+}
+
+// TestScanProblemsMapOntoTheScreensRefusals: the watcher's problem kinds
+// are converted to the screen's refusals by value, so they must agree.
+func TestScanProblemsMapOntoTheScreensRefusals(t *testing.T) {
+	for kind, want := range map[scanfolder.ProblemKind]ui.ScanRefusal{
+		scanfolder.TooLarge:    ui.ScanTooLarge,
+		scanfolder.NotDocument: ui.ScanNotDocument,
+		scanfolder.Unreadable:  ui.ScanUnreadable,
+	} {
+		if got := ui.ScanRefusal(kind); got != want {
+			t.Errorf("ui.ScanRefusal(%q) = %q; want %q", kind, got, want)
+		}
 	}
 }

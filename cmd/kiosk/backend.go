@@ -15,6 +15,7 @@ import (
 	"github.com/motcua/kiosk/kiosk"
 	"github.com/motcua/kiosk/kiosk/central"
 	"github.com/motcua/kiosk/offline"
+	"github.com/motcua/kiosk/offline/scanfolder"
 	"github.com/motcua/kiosk/ui"
 )
 
@@ -117,7 +118,7 @@ func (b *backend) connectDemo() error {
 
 // start runs the background work — store maintenance and the sync loop —
 // reporting to k on the UI goroutine.
-func (b *backend) start(k *ui.Kiosk) {
+func (b *backend) start(k *ui.Kiosk, cfg config) {
 	ctx, cancel := context.WithCancel(context.Background())
 	b.cancel = cancel
 	b.kiosk = k
@@ -130,6 +131,9 @@ func (b *backend) start(k *ui.Kiosk) {
 		defer b.wg.Done()
 		b.saver.Run(ctx)
 	}()
+	if cfg.scanDir != "" {
+		b.watchScans(ctx, cfg.scanDir)
+	}
 	if b.syncer == nil {
 		return
 	}
@@ -142,10 +146,35 @@ func (b *backend) start(k *ui.Kiosk) {
 	}()
 }
 
+// watchScans hands the document scanner's pages to the screen. A page
+// the screen does not take (no citizen on the papers step) is dropped: the
+// watcher has already deleted its file.
+func (b *backend) watchScans(ctx context.Context, dir string) {
+	w := scanfolder.New(dir, scanfolder.Options{Log: b.log})
+	found := func(s scanfolder.Scan) {
+		fyne.Do(func() {
+			if !b.kiosk.AddScan(s.Name, s.MIME, s.Data) {
+				clear(s.Data)
+				b.log.Info().Int("bytes", len(s.Data)).Str("type", s.MIME).Msg("a scanned page arrived with no citizen on the papers step; dropped")
+			}
+		})
+	}
+	problem := func(p scanfolder.Problem) {
+		fyne.Do(func() { b.kiosk.ScanProblem(p.Name, ui.ScanRefusal(p.Kind)) })
+	}
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		if err := w.Run(ctx, found, problem); err != nil && ctx.Err() == nil {
+			b.log.Error().Err(err).Msg("the scan folder watcher stopped")
+		}
+	}()
+}
+
 // uiOptions gives the interface what it may use: filing and tracking only
 // when the kiosk knows a central system.
 func (b *backend) uiOptions(cfg config) ui.Options {
-	opts := ui.Options{Lang: cfg.lang, Unit: b.unit, IdleTimeout: cfg.idle, IdleTicker: cfg.idle > 0}
+	opts := ui.Options{Lang: cfg.lang, Unit: b.unit, IdleTimeout: cfg.idle, IdleTicker: cfg.idle > 0, Scanner: cfg.scanDir != ""}
 	if use, err := b.store.ProcedureUse(); err == nil {
 		opts.Usage = use // read once at start, before the first screen
 	}
@@ -154,6 +183,7 @@ func (b *backend) uiOptions(cfg config) ui.Options {
 		opts.Tracker = clientTracker{client: b.client}
 		opts.Feedback = clientFeedback{client: b.client}
 		opts.Drafts = drafts{store: b.store, saver: b.saver, saving: func(id string) { b.savedID.Store(id) }}
+		opts.Linker = clientLinker{client: b.client}
 	}
 	return opts
 }

@@ -19,6 +19,7 @@ type config struct {
 	lang       kiosk.Lang
 	unit       string
 	window     windowMode
+	scanDir    string // the document scanner's folder; "" when the kiosk has none
 	idle       time.Duration
 	logLevel   string
 	logFormat  logging.Format
@@ -39,6 +40,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.unit, "unit", "Bộ phận Một cửa", "the counter's name shown in the header")
 	fs.DurationVar(&cfg.idle, "idle-timeout", 90*time.Second, "time without a touch before the kiosk warns, then (20 s later) returns home and clears the session")
 	fs.StringVar(&window, "window", "", "kiosk: full screen, no decorations, closing refused (the default); normal: a 1280×800 window (the default with --demo)")
+	fs.StringVar(&cfg.scanDir, "scan-dir", "", "the folder the document scanner saves pages into (\"scan to folder\"); the kiosk takes each page, deletes it and offers it on the papers step")
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&format, "log-format", "console", "log format: console (for people) or json (for log shipping)")
 	fs.Usage = func() {

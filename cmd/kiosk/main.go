@@ -62,7 +62,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		log.Error().Err(err).Msg("cannot build the interface")
 		return 1
 	}
-	b.start(k)
+	b.start(k, cfg)
 	log.Info().Str("version", version).Str("catalog", b.catalog.Version).Int("procedures", len(b.catalog.Procedures)).Bool("demo", cfg.demo).Msg("kiosk started")
 	w.ShowAndRun()
 	return 0

@@ -68,7 +68,7 @@ func TestWalkBirthRegistration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.start(k)
+	b.start(k, cfg)
 	p, ok := b.catalog.Procedure("dang-ky-khai-sinh")
 	if !ok {
 		t.Fatal("the reference server's catalog has no dang-ky-khai-sinh")
