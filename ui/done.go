@@ -36,6 +36,9 @@ func (k *Kiosk) submitted(r Receipt, err error) {
 		k.index.SetBoost(boosts(k.usage))
 	}
 	k.journey = nil // the answers have left the form
+	k.closeLinks()  // filed: no phone may send anything more for it
+	k.wipeAttachments()
+	k.attachments, k.thumbs = nil, nil
 	k.goTo(screenDone)
 }
 

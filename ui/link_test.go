@@ -240,6 +240,16 @@ func TestPhotosFromThePhoneJoinTheirQuestion(t *testing.T) {
 	if k.links[LinkUpload] == nil {
 		t.Errorf("leaving the papers step closed a link the phone is using; it lasts for the visit")
 	}
+	upload := k.links[LinkUpload].session.ID
+	test.Tap(findButton(t, w, "Gửi hồ sơ"))
+	waitShows(t, w, "Về trang chủ")
+	deadline := time.Now().Add(5 * time.Second)
+	for !slices.Contains(linker.closedIDs(), upload) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if len(k.links) != 0 || !slices.Contains(linker.closedIDs(), upload) {
+		t.Errorf("after filing, links %v are open and %v closed; want the upload link %s closed", k.links, linker.closedIDs(), upload)
+	}
 }
 
 func TestHandingTheFormToThePhone(t *testing.T) {
