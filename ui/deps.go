@@ -34,7 +34,30 @@ type Attachment struct {
 // is saved on the kiosk and will be sent when the network returns.
 type Receipt struct {
 	Code, DueDate, TrackingURL string // DueDate as dd/mm/yyyy
+	Fee                        int64  // đồng, as the central system computed it; 0 when free
 	Problems                   map[string]string
+}
+
+// PaymentOrder is a fee to pay by bank transfer: VietQR is the payload a
+// Vietnamese banking app scans; Payee who receives it.
+type PaymentOrder struct {
+	ID, VietQR, Payee string
+	Amount            int64 // đồng
+	ExpiresAt         time.Time
+}
+
+// Payment states.
+const (
+	PaymentPending = "pending"
+	PaymentPaid    = "paid"
+	PaymentExpired = "expired"
+)
+
+// Payer asks the central system for fee orders and follows them. It is
+// called off the UI goroutine.
+type Payer interface {
+	Order(ctx context.Context, dossierCode string) (PaymentOrder, error)
+	State(ctx context.Context, orderID string) (string, error)
 }
 
 // Submitter files a dossier: it queues it safely first, then waits a

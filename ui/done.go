@@ -54,13 +54,33 @@ func (k *Kiosk) doneScreen() fyne.CanvasObject {
 	title.SizeName = theme.SizeNameHeadingText
 	code := widget.NewLabelWithStyle(r.Code, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	code.SizeName = theme.SizeNameHeadingText
-	info := widget.NewLabel(tr.T("done.due", "date", r.DueDate) + "\n" + tr.T("done.next"))
+	info := widget.NewLabel(tr.T("done.due", "date", r.DueDate) + "\n" + k.feeLine() + "\n" + tr.T("done.next"))
 	info.Wrapping = fyne.TextWrapWord
 	left := container.NewVBox(title, widget.NewLabel(tr.T("done.code")), code, info)
+	if pay := k.payChoice(); pay != nil {
+		left.Add(pay)
+	}
 	if k.opts.Feedback != nil {
 		left.Add(k.rating())
 	}
 	return container.NewBorder(nil, container.NewPadded(home), nil, trackingQR(r.TrackingURL, tr.T("done.qr")), container.NewPadded(left))
+}
+
+// payChoice offers to pay the fee now by bank app, when there is one to
+// pay and the kiosk takes payments; nil otherwise.
+func (k *Kiosk) payChoice() fyne.CanvasObject {
+	r := k.receipt
+	if r.Fee <= 0 || k.opts.Payer == nil || k.payLater || k.payment != nil && k.payment.state == PaymentPaid {
+		return nil
+	}
+	now := &widget.Button{Text: k.tr.T("pay.now"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: func() {
+		if k.payment == nil || k.payment.failed || k.payment.state == PaymentExpired {
+			k.startPayment()
+		}
+		k.goTo(screenPay)
+	}}
+	later := &widget.Button{Text: k.tr.T("pay.later"), OnTapped: k.payAtCounter}
+	return container.NewVBox(now, later)
 }
 
 // faceIcon draws the n-th face of the rating (1 frowns, 3 is level, 5

@@ -86,6 +86,7 @@ func (k *Kiosk) startIdleTicker() {
 				fyne.Do(func() {
 					k.idleTick()
 					k.tickLinks()
+					k.tickPayment()
 				})
 			}
 		}

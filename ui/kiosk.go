@@ -46,6 +46,9 @@ type Options struct {
 	// Linker pairs the kiosk with citizens' phones (sign-in, photos of
 	// papers); nil: no phone features are offered.
 	Linker Linker
+	// Payer takes fees at the kiosk by VietQR; nil: fees are paid at the
+	// counter.
+	Payer Payer
 	// Scanner says the kiosk has a document scanner whose pages arrive
 	// through AddScan: the papers step then offers to scan each paper.
 	Scanner bool
@@ -66,6 +69,7 @@ const (
 	screenResume
 	screenIdentity
 	screenHandoff
+	screenPay
 )
 
 // session is what one citizen has done at the kiosk. goHome replaces it
@@ -90,6 +94,8 @@ type session struct {
 	scanFor     string                 // the question the next scanned page answers
 	scanProblem string                 // what went wrong with the last scan, shown on the papers step
 
+	payment   *payment         // the fee being paid at the kiosk, nil before
+	payLater  bool             // the citizen chose to pay at the counter
 	links     map[string]*link // the visit's phone links by purpose
 	phoneSeen map[string]bool  // the phone's files already brought to the form
 
@@ -122,8 +128,9 @@ type Kiosk struct {
 	// post runs a function on the UI goroutine (fyne.Do); tests queue it
 	// and run the queue on the test's goroutine.
 	post func(func())
-	// linkEvery is how often an unused link's QR is replaced (linkRotate).
-	linkEvery time.Duration
+	// linkEvery is how often an unused link's QR is replaced (linkRotate),
+	// payEvery how often a fee order is polled (payPoll); tests shorten them.
+	linkEvery, payEvery time.Duration
 
 	focusAfterShow fyne.Focusable // the field a screen wants focused once shown
 	theme          fyne.Theme     // the app's theme as last set: normal or large type
@@ -284,6 +291,7 @@ func New(win fyne.Window, cat *kiosk.Catalog, opts Options) (*Kiosk, error) {
 		},
 		post:      fyne.Do,
 		linkEvery: linkRotate,
+		payEvery:  payPoll,
 	}
 	if k.usage == nil {
 		k.usage = map[string]int{}
@@ -435,6 +443,8 @@ func (k *Kiosk) body() fyne.CanvasObject {
 		return k.identityScreen()
 	case screenHandoff:
 		return newHandoffScreen(k).build()
+	case screenPay:
+		return k.payScreen()
 	}
 	return k.homeScreen()
 }
@@ -448,6 +458,7 @@ func (k *Kiosk) goTo(s screenID) {
 // goHome ends the citizen's session: everything they entered leaves the
 // kiosk's memory and screen, and the next citizen starts fresh.
 func (k *Kiosk) goHome() {
+	k.stopPayment()
 	k.closeLinks()
 	k.wipeAttachments()
 	k.session = session{}

@@ -18,8 +18,9 @@ const minTarget = 48
 // check on it, named.
 func visitScreens(t *testing.T, check func(name string, w fyne.Window)) {
 	t.Helper()
-	sub := &recordingSubmitter{give: Receipt{Code: "000.00.01.H26-261127-0001", DueDate: "27/11/2026", TrackingURL: "http://127.0.0.1/t/x"}}
-	k, w := newHomeKiosk(t, Options{Submitter: sub, Drafts: &fakeDrafts{}, Tracker: nil, Scanner: true, Linker: newFakeLinker()})
+	sub := &recordingSubmitter{give: Receipt{Code: "000.00.01.H26-261127-0001", DueDate: "27/11/2026", TrackingURL: "http://127.0.0.1/t/x", Fee: 8000}}
+	k, w := newHomeKiosk(t, Options{Submitter: sub, Drafts: &fakeDrafts{}, Tracker: nil, Scanner: true, Linker: newFakeLinker(),
+		Payer: &fakePayer{state: PaymentPending, amount: 8000}})
 	q := make(uiQueue, 16)
 	k.post = q.post
 	check("home", w)
@@ -48,6 +49,10 @@ func visitScreens(t *testing.T, check func(name string, w fyne.Window)) {
 	test.Tap(findButton(t, w, "Gửi hồ sơ"))
 	waitShows(t, w, "000.00.01.H26-261127-0001")
 	check("receipt", w)
+	test.Tap(findButton(t, w, "Thanh toán ngay bằng ứng dụng ngân hàng"))
+	q.runUntil(t, "the VietQR", func() bool { return shows(w, "8.000 đ") })
+	check("pay", w)
+	test.Tap(findButton(t, w, "Nộp lệ phí tại quầy sau"))
 	test.Tap(findButton(t, w, "Về trang chủ"))
 	tapCardNamed(t, w, "Tiếp tục hồ sơ")
 	check("resume", w)
@@ -71,5 +76,15 @@ func TestEveryTouchTargetIsAtLeast48px(t *testing.T) {
 				t.Errorf("%s: %s is %.0f × %.0f; want at least %d × %d", name, what, s.Width, s.Height, minTarget, minTarget)
 			}
 		})
+	})
+}
+
+// TestEveryScreenFitsTheKioskDisplay: no screen asks for more than a
+// 1280 × 800 panel (the test window would grow to fit, hiding it).
+func TestEveryScreenFitsTheKioskDisplay(t *testing.T) {
+	visitScreens(t, func(name string, w fyne.Window) {
+		if min := w.Content().MinSize(); min.Width > 1280 || min.Height > 800 {
+			t.Errorf("%s needs %.0f × %.0f; want it to fit 1280 × 800", name, min.Width, min.Height)
+		}
 	})
 }

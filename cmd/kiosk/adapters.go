@@ -70,7 +70,7 @@ func (o outboxSubmitter) settled(seq uint64) (ui.Receipt, bool, error) {
 		}
 		switch it.State {
 		case offline.Accepted:
-			return ui.Receipt{Code: it.Code, DueDate: displayDate(it.DueDate), TrackingURL: it.TrackingURL}, true, nil
+			return ui.Receipt{Code: it.Code, DueDate: displayDate(it.DueDate), TrackingURL: it.TrackingURL, Fee: it.Fee}, true, nil
 		case offline.Rejected:
 			if _, err := o.store.ReturnRejected(seq); err != nil {
 				return ui.Receipt{}, true, err
@@ -247,4 +247,23 @@ func (c clientLinker) Claim(ctx context.Context, token string) (ui.DraftState, e
 		return ui.DraftState{}, err
 	}
 	return ui.DraftState{ProcedureID: d.ProcedureID, Answers: d.Answers, ConsentAt: d.ConsentAt}, nil
+}
+
+// clientPayer takes fees through the central system's payment orders.
+type clientPayer struct {
+	client *central.Client
+	payee  string // the office the fee is paid to, as the screen names it
+}
+
+func (c clientPayer) Order(ctx context.Context, dossierCode string) (ui.PaymentOrder, error) {
+	p, err := c.client.CreatePayment(ctx, central.PaymentRequest{DossierCode: dossierCode})
+	if err != nil {
+		return ui.PaymentOrder{}, err
+	}
+	return ui.PaymentOrder{ID: p.ID, VietQR: p.VietQR, Payee: c.payee, Amount: p.Amount, ExpiresAt: p.ExpiresAt}, nil
+}
+
+func (c clientPayer) State(ctx context.Context, orderID string) (string, error) {
+	p, err := c.client.Payment(ctx, orderID)
+	return p.State, err
 }

@@ -184,6 +184,7 @@ func (b *backend) uiOptions(cfg config) ui.Options {
 		opts.Feedback = clientFeedback{client: b.client}
 		opts.Drafts = drafts{store: b.store, saver: b.saver, saving: func(id string) { b.savedID.Store(id) }}
 		opts.Linker = clientLinker{client: b.client}
+		opts.Payer = clientPayer{client: b.client, payee: b.unit}
 	}
 	return opts
 }
