@@ -80,6 +80,9 @@ type SyncOptions struct {
 	// OnCatalog is called, from the sync goroutine, when a catalog that
 	// differs from the cached one has arrived and been cached.
 	OnCatalog func(*kiosk.Catalog)
+	// OnConfig is called, from the sync goroutine, with the configuration
+	// every successful heartbeat brings (extra holidays, idle timeout…).
+	OnConfig func(central.DeviceConfig)
 }
 
 // Defaults of SyncOptions.
@@ -267,9 +270,13 @@ func (y *Syncer) heartbeat(ctx context.Context) {
 		CatalogETag:   etag,
 		Incidents:     incidents,
 	}
-	if _, err := y.sender.Heartbeat(ctx, hb); err != nil {
+	reply, err := y.sender.Heartbeat(ctx, hb)
+	if err != nil {
 		y.log.Warn().Str("error", errorKind(err)).Msg("heartbeat failed")
 		return
+	}
+	if y.opts.OnConfig != nil {
+		y.opts.OnConfig(reply.Config)
 	}
 	if err := y.store.ForgetIncidents(len(incidents)); err != nil {
 		y.log.Error().Err(err).Msg("cannot forget reported incidents")

@@ -496,3 +496,23 @@ func TestHeartbeatReportsIncidentsOnce(t *testing.T) {
 	})
 	stop()
 }
+
+// TestHeartbeatBringsTheCentralConfig: the days off the central system
+// adds reach the kiosk with the heartbeat.
+func TestHeartbeatBringsTheCentralConfig(t *testing.T) {
+	tet := time.Date(2027, 2, 15, 0, 0, 0, 0, time.UTC)
+	env := startCentral(t, centralsim.Options{Holidays: []time.Time{tet}})
+	client := env.enrolled(t, 2)
+	got := make(chan central.DeviceConfig, 4)
+	opts := fastSync()
+	opts.OnConfig = func(c central.DeviceConfig) { got <- c }
+	startSyncer(t, offline.NewSyncer(openStore(t, t.TempDir(), offline.Options{}), client, opts))
+	select {
+	case c := <-got:
+		if len(c.Holidays) != 1 || c.Holidays[0] != "2027-02-15" {
+			t.Errorf("config holidays = %v; want the central system's 2027-02-15", c.Holidays)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no configuration from the heartbeat in 5 s")
+	}
+}

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -281,4 +283,26 @@ func TestMostUsedHereComesFirst(t *testing.T) {
 	if slices.Index(ids, "dang-ky-tam-tru") > slices.Index(ids, "dang-ky-khai-sinh") {
 		t.Errorf("searching \"đăng ký\" gives %v; want the much used tạm trú before khai sinh, an equal match", ids)
 	}
+}
+
+// TestTheProcedurePageExpectsADueDateByTheCentralCalendar: a dossier filed
+// after office hours on a Friday is due on Monday, unless the central
+// system has made that Monday a day off.
+func TestTheProcedurePageExpectsADueDateByTheCentralCalendar(t *testing.T) {
+	friday := time.Date(2027, 2, 12, 16, 30, 0, 0, time.FixedZone("ICT", 7*3600))
+	k, w := newHomeKiosk(t, Options{Now: func() time.Time { return friday }})
+	tapCardNamed(t, w, "Nộp hồ sơ")
+	test.Tap(cardOf(t, w, "dang-ky-khai-sinh")) // received in the day
+	if !showsPart(w, "Nếu nộp bây giờ, ngày hẹn trả dự kiến: 15/02/2027") {
+		t.Errorf("the procedure page shows %q; want Monday 15/02/2027 expected", shownTexts(w))
+	}
+	k.SetCalendar(kiosk.NewCalendar(time.Date(2027, 2, 15, 0, 0, 0, 0, time.UTC)))
+	if !showsPart(w, "Nếu nộp bây giờ, ngày hẹn trả dự kiến: 16/02/2027") {
+		t.Errorf("after the central system made Monday a day off the page shows %q; want Tuesday 16/02/2027", shownTexts(w))
+	}
+}
+
+// showsPart reports whether a shown text contains part.
+func showsPart(w fyne.Window, part string) bool {
+	return slices.ContainsFunc(shownTexts(w), func(s string) bool { return strings.Contains(s, part) })
 }

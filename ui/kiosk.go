@@ -106,12 +106,13 @@ type session struct {
 // done so far (the search query, the chosen procedure) so that a language
 // switch can rebuild the screen without losing any of it.
 type Kiosk struct {
-	win     fyne.Window
-	catalog *kiosk.Catalog
-	index   *kiosk.Index
-	usage   map[string]int // dossiers filed here by procedure
-	tr      *translator
-	unit    string
+	win      fyne.Window
+	catalog  *kiosk.Catalog
+	calendar *kiosk.Calendar // working days, for the due date a procedure page expects
+	index    *kiosk.Index
+	usage    map[string]int // dossiers filed here by procedure
+	tr       *translator
+	unit     string
 
 	opts   Options
 	screen screenID
@@ -228,6 +229,15 @@ func (k *Kiosk) SetSyncStatus(st SyncStatus) {
 	}
 }
 
+// SetCalendar replaces the working-day calendar when the central system
+// sends days off beyond the built-in table. Call it on the UI goroutine.
+func (k *Kiosk) SetCalendar(c *kiosk.Calendar) {
+	k.calendar = c
+	if k.screen == screenProcedure {
+		k.show()
+	}
+}
+
 // SetCatalog replaces the catalog when the central system sends a new one.
 // A citizen looking at the catalog sees it at once, with their search
 // kept; one in the middle of a procedure is not interrupted.
@@ -279,13 +289,14 @@ func New(win fyne.Window, cat *kiosk.Catalog, opts Options) (*Kiosk, error) {
 		opts.Now = time.Now
 	}
 	k := &Kiosk{
-		win:     win,
-		catalog: cat,
-		index:   kiosk.NewIndex(cat.Procedures),
-		usage:   maps.Clone(opts.Usage),
-		tr:      tr,
-		unit:    opts.Unit,
-		opts:    opts,
+		win:      win,
+		catalog:  cat,
+		calendar: kiosk.NewCalendar(),
+		index:    kiosk.NewIndex(cat.Procedures),
+		usage:    maps.Clone(opts.Usage),
+		tr:       tr,
+		unit:     opts.Unit,
+		opts:     opts,
 		background: func(work func() func()) {
 			go func() { fyne.Do(work()) }()
 		},

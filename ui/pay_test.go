@@ -15,10 +15,11 @@ import (
 // fakePayer makes one order per call and answers State with the state
 // the test sets.
 type fakePayer struct {
-	mu     sync.Mutex
-	orders int
-	state  string
-	amount int64 // the order's amount; 0: 20.000 đ
+	mu      sync.Mutex
+	orders  int
+	state   string
+	amount  int64     // the order's amount; 0: 20.000 đ
+	expires time.Time // the order's expiry; zero: 15 minutes from now
 }
 
 func (f *fakePayer) Order(_ context.Context, code string) (PaymentOrder, error) {
@@ -26,7 +27,7 @@ func (f *fakePayer) Order(_ context.Context, code string) (PaymentOrder, error) 
 	defer f.mu.Unlock()
 	f.orders++
 	return PaymentOrder{ID: "pay_1", Amount: cmp.Or(f.amount, 20000), Payee: "UBND xã Tân Phú",
-		VietQR: "00020101021238570010A000000727012700069704030113001101234567802080QRIBFTTA530370454052000058025VN6304ABCD", ExpiresAt: time.Now().Add(15 * time.Minute)}, nil
+		VietQR: "00020101021238570010A000000727012700069704030113001101234567802080QRIBFTTA530370454052000058025VN6304ABCD", ExpiresAt: cmp.Or(f.expires, time.Now().Add(15*time.Minute))}, nil
 }
 
 func (f *fakePayer) State(context.Context, string) (string, error) {

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -19,8 +20,11 @@ const minTarget = 48
 func visitScreens(t *testing.T, check func(name string, w fyne.Window)) {
 	t.Helper()
 	sub := &recordingSubmitter{give: Receipt{Code: "000.00.01.H26-261127-0001", DueDate: "27/11/2026", TrackingURL: "http://127.0.0.1/t/x", Fee: 8000}}
+	// A fixed clock: the procedure page's expected due date and the
+	// countdowns must not change the pictures from day to day.
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
 	k, w := newHomeKiosk(t, Options{Submitter: sub, Drafts: &fakeDrafts{}, Tracker: nil, Scanner: true, Linker: newFakeLinker(),
-		Payer: &fakePayer{state: PaymentPending, amount: 8000}})
+		Payer: &fakePayer{state: PaymentPending, amount: 8000, expires: now.Add(15 * time.Minute)}, Now: func() time.Time { return now }})
 	q := make(uiQueue, 16)
 	k.post = q.post
 	check("home", w)

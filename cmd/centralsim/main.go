@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -46,6 +47,16 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.opts.Latency, "latency", 0, "delay added before every API request is handled, e.g. 300ms")
 	fs.Float64Var(&c.opts.DropAfterCommit, "drop-after-commit", 0, "share of creating POSTs (0–1) whose connection is cut after the work is committed")
 	fs.Uint64Var(&c.opts.Seed, "seed", 0, "seed for the fault dice, for reproducible runs (0: random)")
+	fs.Func("holidays", "extra days off, comma-separated yyyy-mm-dd (beyond the built-in table), counted in due dates and sent to kiosks", func(v string) error {
+		for _, s := range strings.Split(v, ",") {
+			d, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+			if err != nil {
+				return fmt.Errorf("%q is not a yyyy-mm-dd date", s)
+			}
+			c.opts.Holidays = append(c.opts.Holidays, d)
+		}
+		return nil
+	})
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "console", "log format: console or json")
 	fs.Usage = func() {

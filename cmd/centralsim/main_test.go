@@ -18,12 +18,12 @@ func TestFlagsAreDocumentedAndChecked(t *testing.T) {
 	if code := run(context.Background(), []string{"-h"}, io.Discard, &stderr); code != 0 {
 		t.Errorf("centralsim -h = %d; want 0", code)
 	}
-	for _, flag := range []string{"-addr", "-data", "-enroll-code", "-public-url", "-fault-rate", "-latency", "-drop-after-commit", "-step-every", "-catalog", "-seed", "-log-level", "-log-format"} {
+	for _, flag := range []string{"-addr", "-data", "-enroll-code", "-public-url", "-fault-rate", "-latency", "-drop-after-commit", "-step-every", "-catalog", "-seed", "-holidays", "-log-level", "-log-format"} {
 		if !strings.Contains(stderr.String(), flag) {
 			t.Errorf("centralsim -h does not document %s", flag)
 		}
 	}
-	for _, args := range [][]string{{"-fault-rate", "1.5"}, {"-drop-after-commit", "-0.1"}, {"serve"}} {
+	for _, args := range [][]string{{"-fault-rate", "1.5"}, {"-drop-after-commit", "-0.1"}, {"-holidays", "2027-13-01"}, {"serve"}} {
 		if code := run(context.Background(), args, io.Discard, io.Discard); code != 2 {
 			t.Errorf("centralsim %q = %d; want 2", args, code)
 		}

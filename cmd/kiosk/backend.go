@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,16 +23,17 @@ import (
 // backend is everything behind the screen: the local store, the catalog to
 // start with, and — when the kiosk knows a central system — the sync loop.
 type backend struct {
-	store   *offline.Store
-	catalog *kiosk.Catalog
-	unit    string
-	client  *central.Client // the central system; nil until the kiosk is enrolled
-	syncer  *offline.Syncer // nil without a central system
-	saver   *offline.Autosaver
-	savedID atomic.Value // string: the draft the last autosave was for
-	kiosk   *ui.Kiosk    // set by start, before the sync loop runs
-	demo    *demo        // nil unless --demo
-	log     zerolog.Logger
+	store    *offline.Store
+	catalog  *kiosk.Catalog
+	unit     string
+	client   *central.Client // the central system; nil until the kiosk is enrolled
+	syncer   *offline.Syncer // nil without a central system
+	saver    *offline.Autosaver
+	savedID  atomic.Value // string: the draft the last autosave was for
+	kiosk    *ui.Kiosk    // set by start, before the sync loop runs
+	demo     *demo        // nil unless --demo
+	holidays []time.Time  // the central system's extra days off, as last applied
+	log      zerolog.Logger
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -110,6 +112,7 @@ func (b *backend) connectDemo() error {
 		Log:       b.log,
 		OnStatus:  func(st offline.Status) { fyne.Do(func() { b.kiosk.SetSyncStatus(uiStatus(st)) }) },
 		OnCatalog: func(cat *kiosk.Catalog) { fyne.Do(func() { b.kiosk.SetCatalog(cat) }) },
+		OnConfig:  b.onConfig,
 	})
 	b.log.Info().Str("server", b.demo.url).Str("device", enr.DeviceID).Str("catalog", cat.Version).
 		Msg("demo: enrolled with the in-process reference server")
@@ -144,6 +147,25 @@ func (b *backend) start(k *ui.Kiosk, cfg config) {
 			b.log.Error().Err(err).Msg("sync loop stopped")
 		}
 	}()
+}
+
+// onConfig applies what the central system's heartbeat configures: the
+// days off beyond the built-in table, for the due dates the screens
+// expect. A day that does not parse is skipped, not fatal.
+func (b *backend) onConfig(c central.DeviceConfig) {
+	var days []time.Time
+	for _, s := range c.Holidays {
+		if d, err := time.Parse(time.DateOnly, s); err == nil {
+			days = append(days, d)
+		} else {
+			b.log.Warn().Str("day", s).Msg("the central system sent a day off that is not yyyy-mm-dd; skipped")
+		}
+	}
+	if !slices.Equal(days, b.holidays) {
+		b.holidays = days
+		cal := kiosk.NewCalendar(days...)
+		fyne.Do(func() { b.kiosk.SetCalendar(cal) })
+	}
 }
 
 // watchScans hands the document scanner's pages to the screen. A page

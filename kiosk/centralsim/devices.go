@@ -195,9 +195,18 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, central.HeartbeatReply{
-		Config:     central.DeviceConfig{IdleTimeoutSeconds: 120},
+		Config:     central.DeviceConfig{IdleTimeoutSeconds: 120, Holidays: s.holidays()},
 		ServerTime: now.UTC(),
 	})
+}
+
+// holidays are the extra days off as the contract writes them.
+func (s *Server) holidays() []string {
+	var out []string
+	for _, d := range s.opts.Holidays {
+		out = append(out, d.Format(time.DateOnly))
+	}
+	return out
 }
 
 func catalogETag(raw []byte) string {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/motcua/kiosk/kiosk/central"
 )
@@ -109,11 +110,15 @@ func TestCatalogHasAnETag(t *testing.T) {
 }
 
 func TestHeartbeatReturnsConfig(t *testing.T) {
-	_, hs := testServer(t, nil)
+	extra := time.Date(2027, 2, 15, 0, 0, 0, 0, time.UTC) // a Monday the table does not know as a day off
+	_, hs := testServer(t, func(o *Options) { o.Holidays = []time.Time{extra} })
 	token := enrolDevice(t, hs)
 	status, _, body := call(t, "POST", hs.URL+"/v1/devices/heartbeat", token, "", central.Heartbeat{Version: "test", UptimeSeconds: 60})
 	var reply central.HeartbeatReply
 	if status != http.StatusOK || json.Unmarshal(body, &reply) != nil || reply.Config.IdleTimeoutSeconds <= 0 {
 		t.Errorf("heartbeat = %d %s; want 200 with an idle timeout", status, body)
+	}
+	if len(reply.Config.Holidays) != 1 || reply.Config.Holidays[0] != "2027-02-15" {
+		t.Errorf("heartbeat holidays = %v; want the server's extra day off", reply.Config.Holidays)
 	}
 }

@@ -52,6 +52,11 @@ type Options struct {
 	// StepEvery is how long a dossier stays in each status before the
 	// server moves it on (received → processing → done); 0 never moves it.
 	StepEvery time.Duration
+	// Holidays are days off beyond kiosk.Calendar's built-in table — a
+	// lunar-calendar Tết the table does not know yet, a day the government
+	// adds. The server counts due dates with them and sends them to every
+	// kiosk with the heartbeat.
+	Holidays []time.Time
 
 	// Fault injection, for tests and training.
 	FaultRate       float64       // share of API requests answered 503 at random
@@ -124,7 +129,7 @@ func Open(opts Options) (*Server, error) {
 		catalog:    cat,
 		catalogRaw: opts.Catalog,
 		etag:       catalogETag(opts.Catalog),
-		calendar:   kiosk.NewCalendar(),
+		calendar:   kiosk.NewCalendar(opts.Holidays...),
 		dice:       mathrand.New(mathrand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		links:      newLinkHub(),
 		linkLimit:  newWindowLimiter(linkCreateLimit, linkCreateWindow),
