@@ -143,7 +143,8 @@ func (b *backend) start(k *ui.Kiosk, cfg config) {
 	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
-		if err := b.syncer.Run(ctx); err != nil && ctx.Err() == nil {
+		err := b.syncer.Run(ctx) // it returns only when ctx ends, or on a bug
+		if ctx.Err() == nil {
 			b.log.Error().Err(err).Msg("sync loop stopped")
 		}
 	}()

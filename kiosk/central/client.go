@@ -605,7 +605,9 @@ func (c *Client) logCall(cl call, resp *resty.Response, err error, took time.Dur
 	if err != nil {
 		ev = c.log.Warn()
 	}
-	ev = ev.Str("method", cl.method).Str("route", cl.route).Dur("took", took)
+	// Whole milliseconds: a duration written with six decimals looks like
+	// an ID number to the log's redaction and is masked.
+	ev = ev.Str("method", cl.method).Str("route", cl.route).Int64("took_ms", took.Milliseconds())
 	if resp != nil && resp.Request != nil {
 		ev = ev.Int("attempts", resp.Request.Attempt)
 		if resp.RawResponse != nil {

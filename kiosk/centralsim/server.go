@@ -269,7 +269,7 @@ func (s *Server) accessLog(pattern string, next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		s.log.Info().Str("method", r.Method).Str("route", pattern).Int("status", rec.status).
-			Dur("took", time.Since(start)).Msg("request")
+			Int64("took_ms", time.Since(start).Milliseconds()).Msg("request")
 	})
 }
 
