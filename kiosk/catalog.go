@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
@@ -242,7 +243,7 @@ func (v *catalogCheck) procedure(at catalogAt, p *Procedure, seen map[string]boo
 		at.add("unknown level %q", p.Level)
 	}
 	v.processingTime(at.in("processing_time"), p.Time)
-	v.fee(at.in("fee"), p.Fee)
+	v.fee(at.in("fee"), p.Fee, p.Form)
 	v.documents(at, p.Docs)
 	v.form(at, p.Form)
 	v.keywords(at, p.Keywords)
@@ -261,9 +262,15 @@ func (v *catalogCheck) processingTime(at catalogAt, t ProcessingTime) {
 	}
 }
 
+// maxFeeAmount bounds every amount of a fee rule: far above any lệ phí,
+// and low enough that MaxFeeUnits pages of MaxFeeUnits copies cannot
+// overflow a quote.
+const maxFeeAmount = 1_000_000_000
+
 // fee checks that the amount matches the kind, so the kiosk never shows
-// "free" with a price or asks for 0 đ through VietQR.
-func (v *catalogCheck) fee(at catalogAt, f FeeRule) {
+// "free" with a price or asks for 0 đ through VietQR, and that its
+// discounts and exemptions can be applied.
+func (v *catalogCheck) fee(at catalogAt, f FeeRule, form []Field) {
 	switch f.Kind {
 	case FeeFree:
 		if f.Amount != 0 || f.Max != 0 {
@@ -286,8 +293,87 @@ func (v *catalogCheck) fee(at catalogAt, f FeeRule) {
 	default:
 		at.add("unknown fee kind %q", f.Kind)
 	}
+	for _, a := range []struct {
+		name   string
+		amount int64
+	}{{"amount", f.Amount}, {"max", f.Max}, {"reduced_amount", f.ReducedAmount}, {"online_amount", f.OnlineAmount}} {
+		if a.amount > maxFeeAmount {
+			at.add("%s %d is above %d đồng", a.name, a.amount, maxFeeAmount)
+		}
+	}
 	v.reducedFee(at, f)
+	v.onlineFee(at, f)
+	v.exemptions(at, f, form)
 	v.text(at.in("note"), f.Note, false)
+}
+
+// onlineFee checks the online-filing discount: a percentage or, for a fixed
+// fee, a lower amount, never both, and never on a free fee.
+func (v *catalogCheck) onlineFee(at catalogAt, f FeeRule) {
+	pct, amount := f.OnlineDiscountPercent, f.OnlineAmount
+	switch {
+	case pct == 0 && amount == 0:
+	case f.Kind == FeeFree:
+		at.add("a free fee cannot have an online discount")
+	case pct != 0 && amount != 0:
+		at.add("both online_discount_percent and online_amount are set; want one")
+	case pct < 0 || pct > 100:
+		at.add("online_discount_percent %d must be from 1 to 100", pct)
+	case amount != 0 && f.Kind != FeeFixed:
+		at.add("online_amount is for a fixed fee, not a %s one", f.Kind)
+	case amount < 0 || amount >= f.Amount:
+		at.add("online_amount %d must be above 0 and below the amount %d", amount, f.Amount)
+	}
+}
+
+// exemptions checks that each exemption names a select or yes/no question
+// of the form and answers it can have, so an exemption never silently
+// fails to apply, and says why in both languages.
+func (v *catalogCheck) exemptions(at catalogAt, f FeeRule, form []Field) {
+	if len(f.Exempt) > 0 && f.Kind == FeeFree {
+		at.add("a free fee cannot have exemptions")
+	}
+	seen := map[[2]string]bool{}
+	for i, ex := range f.Exempt {
+		eat := at.in("exempt %d", i+1)
+		v.text(eat.in("reason"), ex.Reason, true)
+		choices, ok := exemptionChoices(form, ex.Field)
+		if !ok {
+			eat.add("field %q is not a select or yes/no question of the form", ex.Field)
+			continue
+		}
+		if len(ex.Values) == 0 {
+			eat.add("no values")
+		}
+		for _, val := range ex.Values {
+			key := [2]string{ex.Field, val}
+			switch {
+			case !slices.Contains(choices, val):
+				eat.add("value %q is not an answer of field %q (%s)", val, ex.Field, strings.Join(choices, ", "))
+			case seen[key]:
+				eat.add("value %q of field %q is already exempt", val, ex.Field)
+			}
+			seen[key] = true
+		}
+	}
+}
+
+// exemptionChoices lists the answers a select or yes/no question can have.
+func exemptionChoices(form []Field, id string) ([]string, bool) {
+	i := slices.IndexFunc(form, func(f Field) bool { return f.ID == id })
+	switch {
+	case i < 0:
+		return nil, false
+	case form[i].Kind == KindYesNo:
+		return []string{"yes", "no"}, true
+	case form[i].Kind == KindSelect:
+		var values []string
+		for _, o := range form[i].Options {
+			values = append(values, o.Value)
+		}
+		return values, true
+	}
+	return nil, false
 }
 
 // reducedFee checks the lower price after the first pages or copies. A

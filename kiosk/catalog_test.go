@@ -3,6 +3,7 @@ package kiosk_test
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -206,7 +207,7 @@ func TestSampleCatalogFacts(t *testing.T) {
 	want := kiosk.FeeRule{Kind: kiosk.FeePerPage, Amount: 2000, Max: 200000, ReducedFrom: 3, ReducedAmount: 1000}
 	got := p.Fee
 	got.Note = kiosk.Text{}
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("chung-thuc-ban-sao fee = %+v; want %+v", got, want)
 	}
 }

@@ -105,6 +105,29 @@ type FeeRule struct {
 	// page 3, at most 200.000 đ a copy. Zero means no reduction.
 	ReducedFrom   int   `json:"reduced_from,omitempty"`
 	ReducedAmount int64 `json:"reduced_amount,omitempty"`
+	// OnlineDiscountPercent takes this share, 1 to 100, off the fee of a
+	// dossier filed online (Channel.Online), rounded down to the đồng in
+	// the citizen's favour. Many provinces charge half for online filing.
+	OnlineDiscountPercent int `json:"online_discount_percent,omitempty"`
+	// OnlineAmount is a fixed fee's amount for a dossier filed online,
+	// where the law sets one that is no round percentage: lệ phí tạm trú
+	// is 15.000 đ, and 7.000 đ online (Thông tư 75/2022/TT-BTC). At most
+	// one of OnlineDiscountPercent and OnlineAmount is set.
+	OnlineAmount int64 `json:"online_amount,omitempty"`
+	// Exempt lists the answers that waive the whole fee, such as a poor
+	// household's; the first that matches applies, on any channel.
+	Exempt []FeeExemption `json:"exempt,omitempty"`
+}
+
+// FeeExemption waives a fee when the form's select or yes/no question
+// Field has one of Values as its answer:
+//
+//	{"field": "fee_group", "values": ["ho_ngheo"],
+//	 "reason": {"vi": "Miễn lệ phí: hộ nghèo", "en": "Exempt: poor household"}}
+type FeeExemption struct {
+	Field  string   `json:"field"`
+	Values []string `json:"values"`
+	Reason Text     `json:"reason"` // shown with the fee: "Miễn lệ phí: hộ nghèo"
 }
 
 // Document is a paper the citizen must bring or attach.

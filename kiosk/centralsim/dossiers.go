@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -28,10 +27,6 @@ const (
 	// maxDossierAttachments bounds the attachment list: a dossier has a
 	// handful of papers, and each one costs a lookup.
 	maxDossierAttachments = 50
-	// maxFeeUnits bounds the copies or pages a fee is counted on, so a
-	// typo of eighteen digits can neither overflow the fee nor ask a
-	// citizen to pay millions through a QR code.
-	maxFeeUnits = 1000
 )
 
 var (
@@ -54,10 +49,6 @@ var (
 	dossierMsgTooManyFiles = kiosk.Text{
 		VI: fmt.Sprintf("Hồ sơ có quá nhiều tệp đính kèm: tối đa %d tệp.", maxDossierAttachments),
 		EN: fmt.Sprintf("The application has too many attached files: at most %d.", maxDossierAttachments),
-	}
-	dossierMsgTooManyUnits = kiosk.Text{
-		VI: fmt.Sprintf("Số lượng tối đa là %d. Nếu cần nhiều hơn, vui lòng hỏi cán bộ tại quầy.", maxFeeUnits),
-		EN: fmt.Sprintf("The most you can ask for here is %d. If you need more, please ask the officer at the counter.", maxFeeUnits),
 	}
 	dossierMsgInvalid = kiosk.Text{
 		VI: "Câu trả lời này chưa đúng. Vui lòng kiểm tra lại.",
@@ -85,8 +76,8 @@ func (s *Server) handleCreateDossier(w http.ResponseWriter, r *http.Request) {
 // Channels a dossier comes in by. A device may file only as a kiosk; the
 // hand-over page files as the phone, for the kiosk that handed it over.
 const (
-	channelKiosk = "kiosk"
-	channelPhone = "phone"
+	channelKiosk = string(kiosk.ChannelKiosk)
+	channelPhone = string(kiosk.ChannelPhone)
 )
 
 // createDossier validates and files a dossier inside the caller's write
@@ -112,7 +103,7 @@ func (s *Server) createDossier(tx *bolt.Tx, deviceID, base, channel string, req 
 		ProcedureID: proc.ID,
 		ReceivedAt:  received,
 		DueDate:     s.calendar.DueDate(local, proc.Time).Format(time.DateOnly),
-		Fee:         dossierFee(proc, clean.Fields),
+		Fee:         kiosk.QuoteFee(proc, clean.Fields, kiosk.Channel(clean.Channel)).Total,
 		Status:      central.StatusReceived,
 		Timeline:    []central.TimelineEntry{{Status: central.StatusReceived, At: received}},
 		TrackingURL: base + "/t/" + url.PathEscape(code),
@@ -144,7 +135,7 @@ func (s *Server) checkDossier(tx *bolt.Tx, deviceID, channel string, req central
 	fields, formProblems := kiosk.ValidateForm(proc.Form, req.Fields, now)
 	maps.Copy(problems, formProblems)
 	clean.Fields = fields
-	checkFeeUnits(proc, fields, problems)
+	maps.Copy(problems, kiosk.CheckFeeUnits(proc, fields))
 	clean.Attachments = checkAttachments(tx, deviceID, proc.Form, req.Attachments, fields, problems)
 	if len(problems) > 0 {
 		return nil, req, validationError(problems)
@@ -215,63 +206,6 @@ func deviceOwnsAttachment(tx *bolt.Tx, deviceID, id string) bool {
 	var a attachmentRecord
 	found, err := getJSON(tx, bucketAttachMeta, id, &a)
 	return err == nil && found && a.DeviceID == deviceID
-}
-
-// feeUnitFields are the form questions a per-copy or per-page fee counts.
-var feeUnitFields = []string{"copies", "pages"}
-
-// checkFeeUnits refuses counts above maxFeeUnits in the questions the fee
-// is computed from.
-func checkFeeUnits(proc *kiosk.Procedure, answers map[string]string, problems map[string]kiosk.Text) {
-	if proc.Fee.Kind != kiosk.FeePerCopy && proc.Fee.Kind != kiosk.FeePerPage {
-		return
-	}
-	for _, id := range feeUnitFields {
-		n, err := strconv.ParseInt(answers[id], 10, 64)
-		if errors.Is(err, strconv.ErrRange) || err == nil && n > maxFeeUnits {
-			problems[id] = dossierMsgTooManyUnits
-		}
-	}
-}
-
-// dossierFee is the fee in đồng by the procedure's rule, counted on the
-// form's "copies" and "pages" answers (1 when the form has no such
-// question or it was left empty). Max caps one run of units: the whole
-// fee for a per-copy rule, one copy for a per-page rule, as the law
-// caps certified copies at 200.000 đ a copy.
-func dossierFee(proc *kiosk.Procedure, answers map[string]string) int64 {
-	rule := proc.Fee
-	switch rule.Kind {
-	case kiosk.FeeFixed:
-		return rule.Amount
-	case kiosk.FeePerCopy:
-		return runCost(rule, feeUnits(proc.Form, answers, "copies"))
-	case kiosk.FeePerPage:
-		return runCost(rule, feeUnits(proc.Form, answers, "pages")) * feeUnits(proc.Form, answers, "copies")
-	}
-	return 0 // free, or a kind this server does not know: never overcharge
-}
-
-// runCost is the price of n units with the rule's reduction and cap.
-func runCost(rule kiosk.FeeRule, n int64) int64 {
-	cost := n * rule.Amount
-	if from := int64(rule.ReducedFrom); from >= 2 && rule.ReducedAmount > 0 && n >= from {
-		cost = (from-1)*rule.Amount + (n-from+1)*rule.ReducedAmount
-	}
-	if rule.Max > 0 && cost > rule.Max {
-		cost = rule.Max
-	}
-	return cost
-}
-
-// feeUnits is the number answered to the form's number question id, or 1.
-func feeUnits(form []kiosk.Field, answers map[string]string, id string) int64 {
-	has := slices.ContainsFunc(form, func(f kiosk.Field) bool { return f.ID == id && f.Kind == kiosk.KindNumber })
-	n, err := strconv.ParseInt(answers[id], 10, 64)
-	if !has || err != nil || n < 0 {
-		return 1
-	}
-	return n
 }
 
 func (s *Server) handleGetDossier(w http.ResponseWriter, r *http.Request) {

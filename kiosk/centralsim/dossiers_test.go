@@ -3,7 +3,9 @@ package centralsim
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -219,34 +221,117 @@ func TestCreateDossierDueDateAndFee(t *testing.T) {
 	}
 }
 
-func TestDossierFee(t *testing.T) {
-	perPage := kiosk.FeeRule{Kind: kiosk.FeePerPage, Amount: 2000, ReducedFrom: 3, ReducedAmount: 1000, Max: 200000}
-	pagesAndCopies := []kiosk.Field{{ID: "pages", Kind: kiosk.KindNumber}, {ID: "copies", Kind: kiosk.KindNumber}}
-	tests := []struct {
-		name    string
-		rule    kiosk.FeeRule
-		form    []kiosk.Field
-		answers map[string]string
-		want    int64
-	}{
-		{"free", kiosk.FeeRule{Kind: kiosk.FeeFree}, nil, nil, 0},
-		{"fixed", kiosk.FeeRule{Kind: kiosk.FeeFixed, Amount: 15000}, nil, nil, 15000},
-		{"per copy, no question: one copy", kiosk.FeeRule{Kind: kiosk.FeePerCopy, Amount: 8000}, nil, map[string]string{"copies": "4"}, 8000},
-		{"per copy, left empty: one copy", kiosk.FeeRule{Kind: kiosk.FeePerCopy, Amount: 8000}, pagesAndCopies, nil, 8000},
-		{"per copy", kiosk.FeeRule{Kind: kiosk.FeePerCopy, Amount: 8000}, pagesAndCopies, map[string]string{"copies": "4"}, 32000},
-		{"per copy, capped", kiosk.FeeRule{Kind: kiosk.FeePerCopy, Amount: 8000, Max: 20000}, pagesAndCopies, map[string]string{"copies": "4"}, 20000},
-		{"per copy, none", kiosk.FeeRule{Kind: kiosk.FeePerCopy, Amount: 8000}, pagesAndCopies, map[string]string{"copies": "0"}, 0},
-		{"per page, 2 pages: no reduction yet", perPage, pagesAndCopies, map[string]string{"pages": "2"}, 4000},
-		{"per page, 3 pages: the 3rd reduced", perPage, pagesAndCopies, map[string]string{"pages": "3"}, 5000},
-		{"per page, 3 pages × 3 copies", perPage, pagesAndCopies, map[string]string{"pages": "3", "copies": "3"}, 15000},
-		{"per page, capped a copy", perPage, pagesAndCopies, map[string]string{"pages": "1000", "copies": "2"}, 400000},
-		{"unknown kind: never charged", kiosk.FeeRule{Kind: "per_hour", Amount: 5}, nil, nil, 0},
+// sampleAnswers answers every required question of proc, and every
+// number question with "3" so copies and pages count, for one woman born
+// in 1990; set overrides some answers.
+func sampleAnswers(t *testing.T, s *Server, deviceID string, proc *kiosk.Procedure, set map[string]string) map[string]string {
+	t.Helper()
+	byKind := map[kiosk.FieldKind]string{
+		kiosk.KindText: "Hà Nội", kiosk.KindAddress: "Số 1 Lê Lợi, xã Tân Phú",
+		kiosk.KindPersonName: "Nguyễn Thị Mai", kiosk.KindPersonalID: "001190012345",
+		kiosk.KindDate: "05/09/1990", kiosk.KindNumber: "3", kiosk.KindYesNo: "yes",
+		kiosk.KindPhone: "0912345678", kiosk.KindEmail: "mai@example.com",
 	}
-	for _, tt := range tests {
-		proc := &kiosk.Procedure{Fee: tt.rule, Form: tt.form}
-		if got := dossierFee(proc, tt.answers); got != tt.want {
-			t.Errorf("%s: dossierFee(%+v, %v) = %d; want %d", tt.name, tt.rule, tt.answers, got, tt.want)
+	answers := map[string]string{}
+	for _, f := range proc.Form {
+		if !f.Required && f.Kind != kiosk.KindNumber {
+			continue
 		}
+		v := byKind[f.Kind]
+		switch {
+		case f.Role == kiosk.RoleSex:
+			v = kiosk.SexFemale
+		case f.Kind == kiosk.KindSelect:
+			v = f.Options[0].Value
+		case f.Kind == kiosk.KindAttachment:
+			v = "att_" + proc.ID + "_" + f.ID
+			seedAttachment(t, s, v, deviceID)
+		}
+		answers[f.ID] = v
+	}
+	maps.Copy(answers, set)
+	return answers
+}
+
+// TestServerFeeIsTheKiosksQuote files every sample procedure, and each of
+// its exemptions, and checks that the server charges what the kiosk shows
+// before payment: kiosk.QuoteFee on the same answers and channel.
+func TestServerFeeIsTheKiosksQuote(t *testing.T) {
+	s, hs := testServer(t, nil)
+	e := enrolKiosk(t, s, hs, "2468-1357")
+	type filing struct {
+		name    string
+		proc    *kiosk.Procedure
+		answers map[string]string
+	}
+	var filings []filing
+	for i := range s.catalog.Procedures {
+		p := &s.catalog.Procedures[i]
+		filings = append(filings, filing{p.ID, p, sampleAnswers(t, s, e.DeviceID, p, nil)})
+		for j, ex := range p.Fee.Exempt {
+			set := map[string]string{ex.Field: ex.Values[0]}
+			filings = append(filings, filing{fmt.Sprintf("%s exempt %d", p.ID, j+1), p, sampleAnswers(t, s, e.DeviceID, p, set)})
+		}
+	}
+	reliefs := map[kiosk.FeeReliefKind]int{}
+	charged := 0
+	for i, f := range filings {
+		req := dossierFor(f.proc.ID, f.answers)
+		req.Applicant = central.Applicant{FullName: "Nguyễn Thị Mai", PersonalID: "001190012345"}
+		clean, problems := kiosk.ValidateForm(f.proc.Form, f.answers, dossierTestNow)
+		if problems != nil {
+			t.Fatalf("%s: the sample answers are not valid: %v", f.name, problems)
+		}
+		want := kiosk.QuoteFee(f.proc, clean, kiosk.ChannelKiosk)
+		d := fileDossier(t, hs, e.DeviceToken, fmt.Sprintf("quote-%d", i), req)
+		if d.Fee != want.Total {
+			t.Errorf("%s: POST /v1/dossiers fee = %d; want QuoteFee's %d (%v)", f.name, d.Fee, want.Total, want.Lines)
+		}
+		if want.Relief != nil {
+			reliefs[want.Relief.Kind]++
+		}
+		if want.Total > 0 {
+			charged++
+		}
+	}
+	if charged < 10 || reliefs[kiosk.FeeReliefExempt] == 0 || reliefs[kiosk.FeeReliefOnline] == 0 {
+		t.Errorf("%d filings charged, reliefs %v; want a sample that charges, exempts and discounts", charged, reliefs)
+	}
+}
+
+// TestPhoneDossierFeeIsOnline: a dossier the phone files after a
+// hand-over is filed online too, and gets the online price.
+func TestPhoneDossierFeeIsOnline(t *testing.T) {
+	s, hs := testServer(t, nil)
+	e := enrolKiosk(t, s, hs, "2468-1357")
+	proc, _ := s.catalog.Procedure("dang-ky-tam-tru")
+	req := dossierFor(proc.ID, sampleAnswers(t, s, e.DeviceID, proc, nil))
+	req.Applicant = central.Applicant{FullName: "Nguyễn Thị Mai", PersonalID: "001190012345"}
+	req.Channel = channelPhone
+	var d central.Dossier
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		_, resp, apiErr := s.createDossier(tx, e.DeviceID, hs.URL, channelPhone, req)
+		if apiErr != nil {
+			return fmt.Errorf("createDossier: %+v", apiErr)
+		}
+		d = resp.(central.Dossier)
+		return nil
+	})
+	want := kiosk.QuoteFee(proc, req.Fields, kiosk.ChannelPhone)
+	if err != nil || d.Fee != want.Total || want.Relief == nil || want.Relief.Kind != kiosk.FeeReliefOnline {
+		t.Errorf("createDossier(%s, by phone) = fee %d, %v; want the online price %d", proc.ID, d.Fee, err, want.Total)
+	}
+}
+
+func TestCreateDossierRefusesTooManyCopies(t *testing.T) {
+	_, hs := testServer(t, nil)
+	token := enrolDevice(t, hs)
+	req := dossierFor("chung-thuc-ban-sao", map[string]string{
+		"document_type": "khai_sinh", "pages": "1001", "copies": "2", "foreign_issued": "no",
+	})
+	status, _, body := call(t, "POST", hs.URL+"/v1/dossiers", token, "too-many", req)
+	if got := fieldErrors(t, body); status != http.StatusUnprocessableEntity || got["pages"] == "" || got["copies"] != "" {
+		t.Errorf("POST /v1/dossiers with 1001 pages = %d %v; want 422 naming pages only", status, got)
 	}
 }
 
