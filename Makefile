@@ -12,8 +12,9 @@ export LANG := vi_VN.UTF-8
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev
 DEB_RUN   := xvfb libgl1-mesa-dri xdotool imagemagick
 # Tests only: zbarimg reads the kiosk's QR codes back; headless Chromium
-# plays the citizen's phone on the link pages.
-DEB_TEST  := zbar-tools chromium
+# plays the citizen's phone on the link pages; qpdf and pdfinfo check the
+# receipt's PDF.
+DEB_TEST  := zbar-tools chromium qpdf poppler-utils
 
 .PHONY: help deps test-deps build demo sim test check unit race e2e reliability bench screenshot lint-api fmt clean
 
@@ -23,7 +24,7 @@ help: ## list the targets
 deps: ## install missing Debian packages (as root), or print the apt-get line
 	@.ci/debian-deps $(DEB_BUILD) $(DEB_RUN)
 
-test-deps: ## deps, and what the tests also use (zbarimg, headless Chromium)
+test-deps: ## deps, and what the tests also use (zbarimg, Chromium, qpdf, pdfinfo)
 	@.ci/debian-deps $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
