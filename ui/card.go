@@ -51,7 +51,7 @@ func (c *procedureCard) CreateRenderer() fyne.WidgetRenderer {
 
 // facts is the one-line summary under a procedure's name.
 func (k *Kiosk) facts(p *kiosk.Procedure) string {
-	parts := []string{k.levelName(p), k.processingTime(p.Time), k.fee(p.Fee)}
+	parts := []string{k.levelName(p), k.processingTime(p.Time), k.fee(p)}
 	return strings.Join(parts, " · ")
 }
 
@@ -69,7 +69,10 @@ func (k *Kiosk) processingTime(t kiosk.ProcessingTime) string {
 	return k.tr.T("time.workingdays", "days", t.WorkingDays)
 }
 
-func (k *Kiosk) fee(f kiosk.FeeRule) string {
+// fee says a procedure's fee in a line: the rule, and what filing here
+// costs when filing online is cheaper (the kiosk files online).
+func (k *Kiosk) fee(p *kiosk.Procedure) string {
+	f := p.Fee
 	amount := kiosk.FormatDong(f.Amount)
 	var s string
 	switch f.Kind {
@@ -85,5 +88,23 @@ func (k *Kiosk) fee(f kiosk.FeeRule) string {
 	if f.Max > 0 {
 		s += ", " + k.tr.T("fee.max", "amount", kiosk.FormatDong(f.Max))
 	}
+	switch {
+	case f.Kind == kiosk.FeeFixed && (f.OnlineAmount > 0 || f.OnlineDiscountPercent > 0):
+		online := kiosk.QuoteFee(p, nil, kiosk.ChannelKiosk).Total
+		s += " — " + k.tr.T("fee.online", "amount", kiosk.FormatDong(online))
+	case f.OnlineDiscountPercent > 0:
+		s += " — " + k.tr.T("fee.online.percent", "percent", f.OnlineDiscountPercent)
+	}
 	return s
+}
+
+// feeDetails is the procedure page's fee: the line, who is exempt, and
+// the catalog's note.
+func (k *Kiosk) feeDetails(p *kiosk.Procedure) string {
+	lang := k.tr.lang
+	s := k.fee(p)
+	for _, e := range p.Fee.Exempt {
+		s += "\n" + e.Reason.In(lang)
+	}
+	return s + noteSuffix(p.Fee.Note.In(lang))
 }

@@ -306,3 +306,17 @@ func TestTheProcedurePageExpectsADueDateByTheCentralCalendar(t *testing.T) {
 func showsPart(w fyne.Window, part string) bool {
 	return slices.ContainsFunc(shownTexts(w), func(s string) bool { return strings.Contains(s, part) })
 }
+
+// TestTheProcedurePageSaysTheOnlinePriceAndWhoIsExempt: filing at the
+// kiosk is filing online, which the law prices lower for residence
+// registration; the groups exempt from the fee are named.
+func TestTheProcedurePageSaysTheOnlinePriceAndWhoIsExempt(t *testing.T) {
+	_, w := newTestKiosk(t, kiosk.VI)
+	test.Tap(cardOf(t, w, "dang-ky-thuong-tru"))
+	if !showsPart(w, "20.000 đ — nộp qua kiosk (trực tuyến): 10.000 đ") {
+		t.Errorf("the thường trú page shows %q; want its online price", shownTexts(w))
+	}
+	if !showsPart(w, "Miễn lệ phí: hộ nghèo") {
+		t.Errorf("the thường trú page shows %q; want the exempt groups", shownTexts(w))
+	}
+}

@@ -33,7 +33,7 @@ func (s *procedureScreen) build() fyne.CanvasObject {
 		section(tr.T("procedure.what"), p.Summary.In(lang)),
 		section(tr.T("procedure.who"), p.Who.In(lang)),
 		section(tr.T("procedure.documents"), s.documents()),
-		section(tr.T("procedure.fee"), s.k.fee(p.Fee)+noteSuffix(p.Fee.Note.In(lang))),
+		section(tr.T("procedure.fee"), s.k.feeDetails(p)),
 		section(tr.T("procedure.time"), s.k.processingTime(p.Time)+"\n"+
 			tr.T("procedure.due", "date", kiosk.FormatDate(s.k.calendar.DueDate(s.k.opts.Now(), p.Time)))),
 		section(tr.T("procedure.level"), s.k.levelName(p)),

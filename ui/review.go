@@ -27,9 +27,28 @@ func (s *wizardScreen) review() fyne.CanvasObject {
 	for _, it := range s.j.Review() {
 		rows = append(rows, s.reviewRow(it))
 	}
+	rows = append(rows, s.feeRow())
 	send := &widget.Button{Text: tr.T("review.submit"), Icon: theme.MailSendIcon(), Importance: widget.HighImportance, OnTapped: s.onSend}
 	bottom := container.NewVBox(s.problem, send)
 	return container.NewBorder(nil, container.NewPadded(bottom), nil, nil, NewTouchScroll(container.NewPadded(container.NewVBox(rows...))))
+}
+
+// feeRow is the fee these answers come to, and how: the citizen sees what
+// they will pay before they submit.
+func (s *wizardScreen) feeRow() fyne.CanvasObject {
+	tr, lang := s.k.tr, s.k.tr.lang
+	q := kiosk.QuoteFee(s.j.Procedure(), s.j.Answers(), kiosk.ChannelKiosk)
+	label := widget.NewLabelWithStyle(tr.T("review.fee"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	text := tr.T("review.fee.total", "amount", kiosk.FormatDong(q.Total))
+	if q.Total == 0 && q.Relief == nil {
+		text = tr.T("fee.free")
+	}
+	for _, l := range q.Lines {
+		text += "\n" + l.Text.In(lang)
+	}
+	value := widget.NewLabel(text)
+	value.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(label, value)
 }
 
 func (s *wizardScreen) reviewRow(it kiosk.ReviewItem) fyne.CanvasObject {
