@@ -38,6 +38,24 @@ type Receipt struct {
 	Problems                   map[string]string
 }
 
+// PrintedReceipt is the paper a citizen leaves with: the receipt and
+// what the kiosk knows around it.
+type PrintedReceipt struct {
+	Receipt
+	Unit          string
+	ProcedureName kiosk.Text
+	Applicant     string
+	ReceivedAt    time.Time
+	Paid          bool // the fee was paid at the kiosk
+	Lang          kiosk.Lang
+}
+
+// Printer prints receipts, on the system's printer or a thermal receipt
+// printer. It is called off the UI goroutine.
+type Printer interface {
+	Print(ctx context.Context, r PrintedReceipt) error
+}
+
 // PaymentOrder is a fee to pay by bank transfer: VietQR is the payload a
 // Vietnamese banking app scans; Payee who receives it.
 type PaymentOrder struct {

@@ -34,6 +34,7 @@ func (k *Kiosk) submitted(r Receipt, err error) {
 	if k.journey != nil { // one more filed here: it counts for "most used"
 		k.usage[k.journey.Procedure().ID]++
 		k.index.SetBoost(boosts(k.usage))
+		k.filed = filedFor{procedure: k.journey.Procedure().Name, applicant: k.journey.Applicant().FullName, at: k.opts.Now()}
 	}
 	k.journey = nil // the answers have left the form
 	k.closeLinks()  // filed: no phone may send anything more for it
@@ -59,6 +60,9 @@ func (k *Kiosk) doneScreen() fyne.CanvasObject {
 	left := container.NewVBox(title, widget.NewLabel(tr.T("done.code")), code, info)
 	if pay := k.payChoice(); pay != nil {
 		left.Add(pay)
+	}
+	if p := k.printButton(); p != nil {
+		left.Add(p)
 	}
 	if k.opts.Feedback != nil {
 		left.Add(k.rating())

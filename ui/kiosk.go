@@ -49,6 +49,8 @@ type Options struct {
 	// Payer takes fees at the kiosk by VietQR; nil: fees are paid at the
 	// counter.
 	Payer Payer
+	// Printer prints receipts; nil: the receipt is shown on screen only.
+	Printer Printer
 	// Scanner says the kiosk has a document scanner whose pages arrive
 	// through AddScan: the papers step then offers to scan each paper.
 	Scanner bool
@@ -81,6 +83,8 @@ type session struct {
 	journey  *kiosk.Journey    // the form being filled, nil outside the wizard
 	consent  time.Time         // when the citizen consented, for the dossier
 	receipt  *Receipt          // the last submission's result, on the done screen
+	filed    filedFor          // what the receipt is for, kept when the form is cleared
+	printing string            // the print's state on the done screen: "", printing, printed or failed
 	rated    int               // the rating given on the receipt, 0 before
 	rejected map[string]string // the central system's messages on a refused dossier
 	tracked  *TrackedDossier   // the last tracking result

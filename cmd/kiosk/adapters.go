@@ -7,7 +7,9 @@ import (
 
 	"github.com/motcua/kiosk/kiosk"
 	"github.com/motcua/kiosk/kiosk/central"
+	"github.com/motcua/kiosk/kiosk/receipt"
 	"github.com/motcua/kiosk/offline"
+	"github.com/motcua/kiosk/offline/printer"
 	"github.com/motcua/kiosk/ui"
 )
 
@@ -266,4 +268,19 @@ func (c clientPayer) Order(ctx context.Context, dossierCode string) (ui.PaymentO
 func (c clientPayer) State(ctx context.Context, orderID string) (string, error) {
 	p, err := c.client.Payment(ctx, orderID)
 	return p.State, err
+}
+
+// receiptPrinter prints receipts on the configured printer, in the
+// kiosk's own font (every Vietnamese letter).
+type receiptPrinter struct {
+	cfg  printer.Config
+	font []byte
+}
+
+func (p receiptPrinter) Print(ctx context.Context, r ui.PrintedReceipt) error {
+	due, _ := kiosk.ParseDate(r.DueDate) // a receipt without a due date leaves the line out
+	return printer.Print(ctx, p.cfg, receipt.Receipt{
+		Unit: r.Unit, ProcedureName: r.ProcedureName, DossierCode: r.Code, ApplicantName: r.Applicant,
+		ReceivedAt: r.ReceivedAt.Local(), DueDate: due, Fee: r.Fee, Paid: r.Paid, TrackingURL: r.TrackingURL, Lang: r.Lang,
+	}, p.font)
 }

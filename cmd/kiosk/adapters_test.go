@@ -1,16 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/theme"
 	"github.com/rs/zerolog"
 
 	"github.com/motcua/kiosk/kiosk"
 	"github.com/motcua/kiosk/offline"
+	"github.com/motcua/kiosk/offline/printer"
 	"github.com/motcua/kiosk/offline/scanfolder"
 	"github.com/motcua/kiosk/ui"
 )
@@ -172,5 +177,33 @@ func TestScanProblemsMapOntoTheScreensRefusals(t *testing.T) {
 		if got := ui.ScanRefusal(kind); got != want {
 			t.Errorf("ui.ScanRefusal(%q) = %q; want %q", kind, got, want)
 		}
+	}
+}
+
+// TestReceiptPrinterWritesESCPOS prints a receipt as the done screen does,
+// to a thermal printer's device file: the bytes start with the printer's
+// reset and carry a raster image as wide as the 58 mm roll.
+func TestReceiptPrinterWritesESCPOS(t *testing.T) {
+	dev := filepath.Join(t.TempDir(), "lp0")
+	if err := os.WriteFile(dev, nil, 0o600); err != nil { // the device exists; the printer never creates it
+		t.Fatal(err)
+	}
+	p := receiptPrinter{cfg: printer.Config{Kind: printer.KindESCPOS, Device: dev, PaperMM: 58}, font: theme.DefaultTextFont().Content()}
+	err := p.Print(context.Background(), ui.PrintedReceipt{
+		Receipt:       ui.Receipt{Code: "000.00.01.H26-261130-0001", DueDate: "02/12/2026", TrackingURL: "http://127.0.0.1:8787/t/000.00.01.H26-261130-0001", Fee: 20000},
+		Unit:          "UBND xã Tân Phú",
+		ProcedureName: kiosk.Text{VI: "Đăng ký thường trú", EN: "Permanent residence registration"},
+		Applicant:     "Nguyễn Thị Mai", ReceivedAt: time.Now(), Lang: kiosk.VI,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.ReadFile(dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ESC @, then GS v 0 m=0 with 48 bytes a row: 384 dots, a 58 mm roll.
+	if !bytes.HasPrefix(out, []byte{0x1b, '@', 0x1d, 'v', '0', 0, 48, 0}) || len(out) < 48*400 {
+		t.Errorf("printed %d bytes starting % x; want a reset and a 384-dot raster receipt", len(out), out[:min(len(out), 8)])
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 	"github.com/rs/zerolog"
 
 	"github.com/motcua/kiosk/assets"
@@ -198,6 +199,9 @@ func (b *backend) watchScans(ctx context.Context, dir string) {
 // when the kiosk knows a central system.
 func (b *backend) uiOptions(cfg config) ui.Options {
 	opts := ui.Options{Lang: cfg.lang, Unit: b.unit, IdleTimeout: cfg.idle, IdleTicker: cfg.idle > 0, Scanner: cfg.scanDir != ""}
+	if cfg.printer.Enabled() {
+		opts.Printer = receiptPrinter{cfg: cfg.printer, font: theme.DefaultTextFont().Content()}
+	}
 	if use, err := b.store.ProcedureUse(); err == nil {
 		opts.Usage = use // read once at start, before the first screen
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/motcua/kiosk/kiosk"
+	"github.com/motcua/kiosk/offline/printer"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -24,6 +25,11 @@ func TestParseFlags(t *testing.T) {
 		{"a data directory and a scanner", []string{"--data-dir", "/var/lib/kiosk", "-window", "normal", "-scan-dir", "/srv/scans"},
 			config{dataDir: "/var/lib/kiosk", dataDirSet: true, idle: 90 * time.Second, lang: kiosk.VI, unit: "Bộ phận Một cửa", window: windowNormal, scanDir: "/srv/scans", logLevel: "info", logFormat: "console"}, ""},
 		{"unknown window mode", []string{"-window", "tiny"}, config{}, "want kiosk or normal"},
+		{"a thermal printer", []string{"-printer", "escpos", "-printer-device", "/dev/usb/lp0", "-printer-paper", "58"},
+			config{dataDir: defaultDataDir(), idle: 90 * time.Second, lang: kiosk.VI, unit: "Bộ phận Một cửa", window: windowKiosk, logLevel: "info", logFormat: "console",
+				printer: printer.Config{Kind: "escpos", Device: "/dev/usb/lp0", PaperMM: 58}}, ""},
+		{"a thermal printer without its roll width", []string{"-printer", "escpos", "-printer-device", "/dev/usb/lp0"}, config{}, "-printer-paper: missing; want 58 or 80"},
+		{"an unknown printer", []string{"-printer", "laser"}, config{}, `-printer "laser": want cups, escpos or none`},
 		{"unknown language", []string{"-lang", "fr"}, config{}, "want vi or en"},
 		{"stray argument", []string{"serve"}, config{}, `unknown command "serve"`},
 		{"unknown flag", []string{"--nope"}, config{}, "nope"},
