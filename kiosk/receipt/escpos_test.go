@@ -2,9 +2,12 @@ package receipt
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"image"
 	"image/color"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -175,6 +178,42 @@ func TestESCPOSRefuses(t *testing.T) {
 			_, err := ESCPOS(tc.img, tc.o)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("ESCPOS() error = %v; want one saying %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// updateGolden rewrites the golden ESC/POS streams: after a deliberate
+// change to the layout, run `go test ./kiosk/receipt -run Golden -update`
+// and print the new files on a real printer before committing them.
+var updateGolden = flag.Bool("update", false, "rewrite the golden ESC/POS files in testdata/")
+
+// TestESCPOSGoldenBytes: the sample receipt's byte stream for each roll
+// width is exactly the one kept in testdata/, as a printer received it.
+// Any change — layout, font rendering, bands, the cut — shows up here.
+func TestESCPOSGoldenBytes(t *testing.T) {
+	for _, tc := range []struct{ paper, width int }{{58, Width58mm}, {80, Width80mm}} {
+		t.Run(fmt.Sprintf("%dmm", tc.paper), func(t *testing.T) {
+			out, err := ESCPOS(render(t, sample(), Options{Width: tc.width, Font: regular, BoldFont: bold}), PrinterOptions{PaperMM: tc.paper})
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", fmt.Sprintf("receipt-%dmm.escpos", tc.paper))
+			if *updateGolden {
+				if err := os.WriteFile(golden, out, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (make it with -update)", err)
+			}
+			if !bytes.Equal(out, want) {
+				i := 0
+				for i < min(len(out), len(want)) && out[i] == want[i] {
+					i++
+				}
+				t.Errorf("the %d mm stream differs from %s at byte %d of %d (want %d bytes)", tc.paper, golden, i, len(out), len(want))
 			}
 		})
 	}
