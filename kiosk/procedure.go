@@ -219,3 +219,16 @@ func (p *Procedure) ApplicantPerson() string {
 	}
 	return cmp.Or(identified, named)
 }
+
+// ApplicantIDField is the question asking the applicant's ID number, ""
+// when the form has none (then no card or identity can fill the
+// applicant in).
+func (p *Procedure) ApplicantIDField() string {
+	who := p.ApplicantPerson()
+	for _, f := range p.Form {
+		if who != "" && f.Person == who && f.Kind == KindPersonalID {
+			return f.ID
+		}
+	}
+	return ""
+}

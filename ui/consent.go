@@ -33,7 +33,7 @@ func (k *Kiosk) consentScreen() fyne.CanvasObject {
 func (k *Kiosk) onConsent() {
 	k.consent = k.opts.Now()
 	k.journey = kiosk.NewJourney(k.current, nil, k.opts.Now)
-	if asksApplicantID(k.current) {
+	if k.current.ApplicantIDField() != "" { // the card or VNeID can fill the applicant in
 		k.goTo(screenIdentity) // offer the card before any typing
 		return
 	}

@@ -13,9 +13,12 @@ type Submission struct {
 	ProcedureID    string
 	CatalogVersion string
 	Applicant      kiosk.Applicant
-	Answers        map[string]string
-	Attachments    []Attachment
-	ConsentAt      time.Time
+	// Verified says the applicant's identity came from the identity
+	// provider (VNeID on the phone), not from what was typed or scanned.
+	Verified    bool
+	Answers     map[string]string
+	Attachments []Attachment
+	ConsentAt   time.Time
 }
 
 // Attachment is a file that answers one of the form's attachment

@@ -9,18 +9,6 @@ import (
 	"github.com/motcua/kiosk/kiosk"
 )
 
-// asksApplicantID reports whether the form asks the applicant's ID number:
-// then the card can fill the applicant's details.
-func asksApplicantID(p *kiosk.Procedure) bool {
-	who := p.ApplicantPerson()
-	for _, f := range p.Form {
-		if who != "" && f.Person == who && f.Kind == kiosk.KindPersonalID {
-			return true
-		}
-	}
-	return false
-}
-
 // identityScreen offers to fill the applicant's details from their Căn
 // cước card: the kiosk's barcode scanner acts as a keyboard, types the
 // card's QR into the focused box and ends with Enter. The box hides what

@@ -126,8 +126,12 @@ func (q uiQueue) runUntil(t *testing.T, what string, ok func() bool) {
 // toIdentity opens a khai sinh and accepts consent: the identity screen,
 // with a phone link served by linker.
 func toIdentity(t *testing.T, linker Linker) (*Kiosk, fyne.Window, uiQueue) {
+	return toIdentityFiling(t, linker, &recordingSubmitter{})
+}
+
+func toIdentityFiling(t *testing.T, linker Linker, sub Submitter) (*Kiosk, fyne.Window, uiQueue) {
 	t.Helper()
-	k, w := newHomeKiosk(t, Options{Submitter: &recordingSubmitter{}, Linker: linker})
+	k, w := newHomeKiosk(t, Options{Submitter: sub, Linker: linker})
 	q := make(uiQueue, 16)
 	k.post = q.post
 	tapCardNamed(t, w, "Nộp hồ sơ")
@@ -139,7 +143,8 @@ func toIdentity(t *testing.T, linker Linker) (*Kiosk, fyne.Window, uiQueue) {
 
 func TestSigningInOnThePhonePrefillsTheApplicant(t *testing.T) {
 	linker := newFakeLinker()
-	k, w, q := toIdentity(t, linker)
+	sub := &recordingSubmitter{give: Receipt{Code: "X-1", DueDate: "30/11/2026"}}
+	k, w, q := toIdentityFiling(t, linker, sub)
 	q.runUntil(t, "the QR and its code", func() bool { return shows(w, "482 913") })
 	if !slices.ContainsFunc(shownTexts(w), func(s string) bool { return strings.Contains(s, `ghi đúng "UBND xã Tân Phú"`) }) {
 		t.Errorf("the link does not name the counter: %q", shownTexts(w))
@@ -157,14 +162,21 @@ func TestSigningInOnThePhonePrefillsTheApplicant(t *testing.T) {
 	if got := k.journey.Answer("applicant_id"); got != "001190012345" {
 		t.Errorf("applicant_id = %q; want the identity's ID number", got)
 	}
+	for k.journey.Current().Kind != kiosk.StepReview {
+		answerPage(t, k, w)
+	}
+	test.Tap(findButton(t, w, "Gửi hồ sơ"))
+	waitShows(t, w, "Về trang chủ")
+	if subs := sub.submissions(); len(subs) != 1 || !subs[0].Verified || subs[0].Applicant.PersonalID != "001190012345" {
+		t.Fatalf("submitted %+v; want one dossier whose applicant is verified by VNeID", subs)
+	}
 
-	k.goHome()
 	deadline := time.Now().Add(5 * time.Second)
 	for !slices.Contains(linker.closedIDs(), "ls_1") && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if !slices.Contains(linker.closedIDs(), "ls_1") {
-		t.Errorf("after the session ended, closed %v; want ls_1 closed on the central system", linker.closedIDs())
+		t.Errorf("after the dossier was filed, closed %v; want ls_1 closed on the central system", linker.closedIDs())
 	}
 }
 

@@ -124,6 +124,7 @@ func (s *wizardScreen) onSend() {
 		ProcedureID:    s.j.Procedure().ID,
 		CatalogVersion: k.catalog.Version,
 		Applicant:      s.j.Applicant(),
+		Verified:       s.j.Source(s.j.Procedure().ApplicantIDField()) == "vneid",
 		Answers:        s.j.Answers(),
 		Attachments:    k.attachmentList(),
 		ConsentAt:      k.consent,

@@ -34,11 +34,12 @@ func (o outboxSubmitter) Submit(ctx context.Context, s ui.Submission) (ui.Receip
 		ID:             s.DraftID,
 		ProcedureID:    s.ProcedureID,
 		CatalogVersion: s.CatalogVersion,
-		Applicant:      central.Applicant{FullName: s.Applicant.FullName, PersonalID: s.Applicant.PersonalID, Phone: s.Applicant.Phone, Email: s.Applicant.Email},
-		BirthDate:      s.Applicant.BirthDate,
-		Answers:        s.Answers,
-		Attachments:    localAttachments(s.Attachments),
-		ConsentAt:      s.ConsentAt,
+		Applicant: central.Applicant{FullName: s.Applicant.FullName, PersonalID: s.Applicant.PersonalID, Phone: s.Applicant.Phone, Email: s.Applicant.Email,
+			Verified: s.Verified},
+		BirthDate:   s.Applicant.BirthDate,
+		Answers:     s.Answers,
+		Attachments: localAttachments(s.Attachments),
+		ConsentAt:   s.ConsentAt,
 	})
 	if err != nil {
 		return ui.Receipt{}, err
