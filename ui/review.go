@@ -39,16 +39,28 @@ func (s *wizardScreen) feeRow() fyne.CanvasObject {
 	tr, lang := s.k.tr, s.k.tr.lang
 	q := kiosk.QuoteFee(s.j.Procedure(), s.j.Answers(), kiosk.ChannelKiosk)
 	label := widget.NewLabelWithStyle(tr.T("review.fee"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	text := tr.T("review.fee.total", "amount", kiosk.FormatDong(q.Total))
 	if q.Total == 0 && q.Relief == nil {
-		text = tr.T("fee.free")
+		return container.NewVBox(label, widget.NewLabel(tr.T("fee.free")))
 	}
+	// A small bill: each line with its amount on the right, then the total.
+	bill := container.NewGridWithColumns(2)
 	for _, l := range q.Lines {
-		text += "\n" + l.Text.In(lang)
+		text := widget.NewLabel(l.Text.In(lang))
+		text.Wrapping = fyne.TextWrapWord
+		bill.Add(text)
+		bill.Add(widget.NewLabelWithStyle(signedDong(l.Amount), fyne.TextAlignTrailing, fyne.TextStyle{}))
 	}
-	value := widget.NewLabel(text)
-	value.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(label, value)
+	bill.Add(widget.NewLabelWithStyle(tr.T("review.fee.due"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	bill.Add(widget.NewLabelWithStyle(kiosk.FormatDong(q.Total), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+	return container.NewVBox(label, bill)
+}
+
+// signedDong writes an amount taken off as "−8.000 đ".
+func signedDong(n int64) string {
+	if n < 0 {
+		return "−" + kiosk.FormatDong(-n)
+	}
+	return kiosk.FormatDong(n)
 }
 
 func (s *wizardScreen) reviewRow(it kiosk.ReviewItem) fyne.CanvasObject {

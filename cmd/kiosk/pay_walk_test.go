@@ -111,7 +111,8 @@ func TestWalkPaysATemporaryResidenceFee(t *testing.T) {
 
 	// The check page: the answers, and the fee they come to at a kiosk.
 	for _, text := range []string{"Trần Văn Bình", "001088012346", "Số 12 ngõ 34 phố Huế", "Làm việc", "Nguyễn Thị Mai",
-		"Không thuộc diện nào dưới đây", "0912345678", "Phải nộp: 7.000 đ", "Nộp trực tuyến: 7.000 đ thay vì 15.000 đ"} {
+		"Không thuộc diện nào dưới đây", "0912345678", "Lệ phí", "15.000 đ", "Nộp trực tuyến: 7.000 đ thay vì 15.000 đ", "−8.000 đ",
+		"Phải nộp", "7.000 đ"} {
 		if !dr.shows(text) {
 			t.Errorf("the check page does not show %q; shown %q", text, dr.texts())
 		}
