@@ -67,10 +67,15 @@ type SyncOptions struct {
 	// Both also happen when Run starts.
 	CatalogEvery, PurgeEvery time.Duration
 	// HeartbeatEvery is how often the kiosk reports its health and its
-	// incidents (default 5 min), and at start; Version goes with it.
+	// incidents (default 5 min), and at start; Version goes with it. The
+	// central system calls a kiosk stale after three missed heartbeats.
 	HeartbeatEvery time.Duration
 	Version        string
-	Log            zerolog.Logger
+	// CheckEvery is how often the database's consistency check runs, at
+	// a heartbeat (default 1 h, and at the first heartbeat); the
+	// heartbeat reports its last result.
+	CheckEvery time.Duration
+	Log        zerolog.Logger
 	// Now stamps LastSuccess and the outbox's records; nil means time.Now.
 	// Waits use real timers.
 	Now func() time.Time
@@ -107,6 +112,7 @@ func (o SyncOptions) withDefaults() SyncOptions {
 	def(&o.CatalogEvery, DefaultCatalogEvery)
 	def(&o.PurgeEvery, DefaultPurgeEvery)
 	def(&o.HeartbeatEvery, DefaultHeartbeat)
+	def(&o.CheckEvery, DefaultCheckEvery)
 	if o.Jitter == nil {
 		o.Jitter = func(ceiling time.Duration) time.Duration {
 			return time.Duration(mathrand.Int64N(int64(ceiling) + 1))
@@ -134,12 +140,16 @@ type Syncer struct {
 	wake   chan struct{}
 
 	// Owned by the Run goroutine.
-	started  time.Time
-	failures int    // transient failures in a row
-	cursor   uint64 // every item below it is settled: the next search starts here
+	failures  int          // transient failures in a row
+	cursor    uint64       // every item below it is settled: the next search starts here
+	nextCheck time.Time    // when the database's consistency check is next due
+	check     func() error // the consistency check; nil: the store's (tests replace it)
 
-	mu     sync.Mutex
-	status Status
+	mu          sync.Mutex
+	status      Status
+	started     time.Time // when Run started, for the uptime
+	dbCheck     string    // the last consistency check's result (central.DBCheck…)
+	dbCheckedAt time.Time
 }
 
 // NewSyncer returns a Syncer over store that sends with sender.
@@ -186,7 +196,9 @@ func (y *Syncer) Run(ctx context.Context) error {
 	y.cursor, y.failures = 0, 0
 	y.startStatus()
 	now := time.Now()
+	y.mu.Lock()
 	y.started = now
+	y.mu.Unlock()
 	sch := schedule{retry: now, catalog: now, purge: now, heartbeat: now}
 	for {
 		y.housekeeping(ctx, &sch)
@@ -251,35 +263,6 @@ func (y *Syncer) housekeeping(ctx context.Context, sch *schedule) {
 	if !time.Now().Before(sch.heartbeat) && ctx.Err() == nil {
 		y.heartbeat(ctx)
 		sch.heartbeat = time.Now().Add(y.opts.HeartbeatEvery)
-	}
-}
-
-// heartbeat reports the kiosk's health and the store's incidents. The
-// incidents are forgotten only once the central system has them: a
-// heartbeat lost on the way reports them again next time.
-func (y *Syncer) heartbeat(ctx context.Context) {
-	incidents, err := y.store.Incidents()
-	if err != nil {
-		y.log.Error().Err(err).Msg("cannot read the store's incidents")
-	}
-	_, etag, _ := y.store.CachedCatalog()
-	hb := central.Heartbeat{
-		Version:       y.opts.Version,
-		UptimeSeconds: int64(time.Since(y.started).Seconds()),
-		OutboxQueued:  y.Status().Queued,
-		CatalogETag:   etag,
-		Incidents:     incidents,
-	}
-	reply, err := y.sender.Heartbeat(ctx, hb)
-	if err != nil {
-		y.log.Warn().Str("error", errorKind(err)).Msg("heartbeat failed")
-		return
-	}
-	if y.opts.OnConfig != nil {
-		y.opts.OnConfig(reply.Config)
-	}
-	if err := y.store.ForgetIncidents(len(incidents)); err != nil {
-		y.log.Error().Err(err).Msg("cannot forget reported incidents")
 	}
 }
 

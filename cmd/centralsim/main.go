@@ -2,10 +2,17 @@
 // that kiosks talk to: for the demo, for tests, and for training staff.
 //
 //	centralsim -addr 127.0.0.1:8787 -data centralsim.db
+//
+// IT staff list the kiosks and their health with the staff token: at
+// http://HOST:PORT/devices, or GET /v1/devices with
+// Authorization: Bearer <staff token>. Set it with -staff-token or
+// CENTRALSIM_STAFF_TOKEN (which keeps it out of the process list);
+// without either, centralsim makes one up and prints it at start.
 package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -40,6 +47,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8787", "listen address (host:port)")
 	fs.StringVar(&c.opts.DataFile, "data", "centralsim.db", "bbolt data file; everything survives a restart")
 	fs.StringVar(&c.opts.EnrollCode, "enroll-code", "", "a one-time device enrolment code to accept (default: a random one, printed at start)")
+	fs.StringVar(&c.opts.StaffToken, "staff-token", "", "the token IT staff use to list the kiosks and their health (GET /v1/devices, the /devices page), at least 16 characters (default: $"+staffTokenEnv+", else a random one, printed at start)")
 	fs.StringVar(&c.opts.PublicURL, "public-url", "", "base URL phones use to reach this server, e.g. http://192.168.1.10:8787 (default: the address each request came to)")
 	fs.StringVar(&c.catalog, "catalog", "", "catalog JSON file to serve (default: the embedded sample catalog)")
 	fs.DurationVar(&c.opts.StepEvery, "step-every", 0, "move each dossier on a status (received → processing → done) after this long; 0 never does")
@@ -69,6 +77,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	if c.opts.StaffToken == "" {
+		c.opts.StaffToken = os.Getenv(staffTokenEnv)
+	}
+	if t := c.opts.StaffToken; t != "" && len(t) < 16 {
+		return c, fmt.Errorf("-staff-token: want at least 16 characters, got %d", len(t))
+	}
 	for name, rate := range map[string]float64{"-fault-rate": c.opts.FaultRate, "-drop-after-commit": c.opts.DropAfterCommit} {
 		if rate < 0 || rate > 1 {
 			return c, fmt.Errorf("%s %v: want a share between 0 and 1", name, rate)
@@ -76,6 +90,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	return c, nil
 }
+
+// staffTokenEnv is the environment variable that may hold the staff token.
+const staffTokenEnv = "CENTRALSIM_STAFF_TOKEN"
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c, err := parseFlags(args, stderr)
@@ -98,6 +115,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	c.opts.Log = log
+	madeUp := c.opts.StaffToken == ""
+	if madeUp {
+		c.opts.StaffToken = rand.Text()
+	}
 	srv, err := centralsim.Open(c.opts)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -111,6 +132,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	fmt.Fprintf(stdout, "centralsim listening on http://%s\nenrolment code: %s\n", ln.Addr(), srv.EnrollCode())
+	if madeUp {
+		fmt.Fprintf(stdout, "staff token: %s (kiosk health: http://%s/devices)\n", c.opts.StaffToken, ln.Addr())
+	}
 	if err := serve(ctx, srv, ln); err != nil {
 		log.Error().Err(err).Msg("server stopped")
 		return 1

@@ -36,16 +36,50 @@ type Enrollment struct {
 	Location    string `json:"location"`
 }
 
-// Heartbeat reports a kiosk's health. It never carries personal data.
+// Heartbeat reports a kiosk's health every few minutes. It never carries
+// personal data: versions, counts, sizes, times and short kinds only.
 type Heartbeat struct {
 	Version       string `json:"version"`
 	UptimeSeconds int64  `json:"uptime_seconds"`
-	OutboxQueued  int    `json:"outbox_queued"`
-	CatalogETag   string `json:"catalog_etag,omitempty"`
+	// IntervalSeconds is how often the kiosk sends a heartbeat: the
+	// central system calls a kiosk stale after three missed ones.
+	IntervalSeconds int64 `json:"interval_seconds,omitempty"`
+	// The outbox: dossiers waiting, being sent right now, and refused
+	// (waiting for the citizen); Drafts are unfinished forms kept on disk.
+	OutboxQueued   int `json:"outbox_queued"`
+	OutboxSending  int `json:"outbox_sending"`
+	OutboxRejected int `json:"outbox_rejected"`
+	Drafts         int `json:"drafts"`
+	// LastError is the kind of the last failure since the last successful
+	// request ("offline", "untrusted", "store", "503 unavailable"…), never
+	// a message; "" when the last request succeeded.
+	LastError string `json:"last_error,omitempty"`
+	// Blocked says why sending is paused until a person acts
+	// ("unauthorized", "pin_mismatch", "untrusted", "refused"); "" if not.
+	Blocked string `json:"blocked,omitempty"`
+	// The file system of the kiosk's data directory; -1 when unknown.
+	DiskFreeBytes  int64 `json:"disk_free_bytes"`
+	DiskTotalBytes int64 `json:"disk_total_bytes"`
+	// The kiosk's database: its size (-1 when unknown) and the result of
+	// its last consistency check (DBCheck… constants) and when it ran.
+	DBSizeBytes    int64     `json:"db_size_bytes"`
+	DBCheck        string    `json:"db_check"`
+	DBCheckedAt    time.Time `json:"db_checked_at,omitzero"`
+	CatalogETag    string    `json:"catalog_etag,omitempty"`
+	CatalogVersion string    `json:"catalog_version,omitempty"`
+	// LastSyncAt is when a request to the central system last succeeded.
+	LastSyncAt time.Time `json:"last_sync_at,omitzero"`
 	// Incidents are what went wrong on the kiosk since the last accepted
 	// heartbeat (a damaged database moved aside…), for IT staff.
 	Incidents []Incident `json:"incidents,omitempty"`
 }
+
+// Results of a kiosk's database consistency check (Heartbeat.DBCheck).
+const (
+	DBCheckOK      = "ok"      // the last check found nothing wrong
+	DBCheckFailed  = "failed"  // it found damage: the kiosk moves the file aside at its next start
+	DBCheckUnknown = "unknown" // no check has run yet
+)
 
 // Incident is something IT staff must hear about. It never holds personal
 // data: a kind and technical details (file names, error texts).
@@ -66,6 +100,33 @@ type DeviceConfig struct {
 type HeartbeatReply struct {
 	Config     DeviceConfig `json:"config"`
 	ServerTime time.Time    `json:"server_time"`
+}
+
+// DeviceList is what IT staff see of the enrolled kiosks
+// (GET /v1/devices, with the staff token).
+type DeviceList struct {
+	Devices    []DeviceStatus `json:"devices"`
+	ServerTime time.Time      `json:"server_time"`
+}
+
+// DeviceStatus is one kiosk as IT staff see it: who it is, when it last
+// reported, its latest health and its recent incidents. No personal data.
+type DeviceStatus struct {
+	ID         string    `json:"id"`
+	Unit       string    `json:"unit"` // the unit's code
+	Location   string    `json:"location"`
+	Hostname   string    `json:"hostname"`
+	Version    string    `json:"version"`
+	EnrolledAt time.Time `json:"enrolled_at"`
+	// LastSeen is the last heartbeat, or the enrolment before the first.
+	LastSeen time.Time `json:"last_seen"`
+	// Stale is true once three heartbeat intervals have passed without one.
+	Stale bool `json:"stale"`
+	// Health is the latest heartbeat without its incidents; nil before
+	// the first.
+	Health *Heartbeat `json:"health,omitempty"`
+	// Incidents are the latest the kiosk reported, oldest first.
+	Incidents []Incident `json:"incidents"`
 }
 
 // Link-session purposes.

@@ -1,17 +1,22 @@
 package centralsim
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/motcua/kiosk/kiosk"
 	"github.com/motcua/kiosk/kiosk/central"
 )
 
@@ -31,12 +36,25 @@ type device struct {
 	Location   string    `json:"location"`
 	EnrolledAt time.Time `json:"enrolled_at"`
 	LastSeen   time.Time `json:"last_seen"`
+	// Health is the latest heartbeat, without its incidents; nil before
+	// the first.
+	Health *central.Heartbeat `json:"health,omitempty"`
 	// Incidents are the latest the kiosk reported, for IT staff.
 	Incidents []central.Incident `json:"incidents,omitempty"`
 }
 
-// maxIncidents is how many reported incidents a device keeps.
-const maxIncidents = 50
+const (
+	// maxIncidents is how many reported incidents a device keeps, and
+	// recentIncidents how many of them the device list shows.
+	maxIncidents    = 50
+	recentIncidents = 10
+	// defaultHeartbeatEvery is a kiosk's heartbeat interval when it has
+	// not said (offline.DefaultHeartbeat), and maxHeartbeatEvery the
+	// longest the server believes: a kiosk is stale after three missed.
+	defaultHeartbeatEvery = 5 * time.Minute
+	maxHeartbeatEvery     = time.Hour
+	staleAfterMissed      = 3
+)
 
 func tokenKey(token string) string {
 	sum := sha256.Sum256([]byte(token))
@@ -177,20 +195,31 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 	if apiErr == nil && json.Unmarshal(data, &hb) != nil {
 		apiErr = errBadJSON
 	}
+	if apiErr == nil {
+		if problems := heartbeatProblems(hb); len(problems) > 0 {
+			apiErr = validationError(problems)
+		}
+	}
 	if apiErr != nil {
 		writeError(w, r, apiErr)
 		return
 	}
-	d := deviceOf(r)
+	key := deviceOf(r).key
 	now := s.opts.Now()
-	d.LastSeen, d.Version = now, truncate(hb.Version, 32)
-	for _, in := range hb.Incidents {
-		in.Kind, in.Details = truncate(in.Kind, 64), truncate(in.Details, 500)
-		s.log.Warn().Str("device", d.ID).Str("kind", in.Kind).Time("at", in.At).Msg("kiosk reported an incident")
-		d.Incidents = append(d.Incidents, in)
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		// Read again inside the write: two heartbeats at once lose nothing.
+		var d device
+		if found, err := getJSON(tx, bucketDevices, key, &d); err != nil || !found {
+			return errors.Join(err, errUnauthorized)
+		}
+		s.recordHeartbeat(&d, hb, now)
+		return putJSON(tx, bucketDevices, key, d)
+	})
+	if errors.Is(err, errUnauthorized) {
+		writeError(w, r, errUnauthorized) // the device was removed meanwhile
+		return
 	}
-	d.Incidents = d.Incidents[max(0, len(d.Incidents)-maxIncidents):]
-	if err := s.db.Update(func(tx *bolt.Tx) error { return putJSON(tx, bucketDevices, d.key, d.device) }); err != nil {
+	if err != nil {
 		writeError(w, r, errInternal)
 		return
 	}
@@ -198,6 +227,64 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 		Config:     central.DeviceConfig{IdleTimeoutSeconds: 120, Holidays: s.holidays()},
 		ServerTime: now.UTC(),
 	})
+}
+
+// recordHeartbeat keeps the latest health of d, its text fields cut to
+// size, and appends the reported incidents to the ones it keeps.
+func (s *Server) recordHeartbeat(d *device, hb central.Heartbeat, now time.Time) {
+	for _, in := range hb.Incidents {
+		in.Kind, in.Details = truncate(in.Kind, 64), truncate(in.Details, 500)
+		s.log.Warn().Str("device", d.ID).Str("kind", in.Kind).Time("at", in.At).Msg("kiosk reported an incident")
+		d.Incidents = append(d.Incidents, in)
+	}
+	d.Incidents = d.Incidents[max(0, len(d.Incidents)-maxIncidents):]
+	hb.Incidents = nil
+	hb.Version = truncate(hb.Version, 32)
+	hb.LastError, hb.Blocked = truncate(hb.LastError, 64), truncate(hb.Blocked, 32)
+	hb.CatalogETag, hb.CatalogVersion = truncate(hb.CatalogETag, 128), truncate(hb.CatalogVersion, 64)
+	if hb.DBCheck == "" {
+		hb.DBCheck = central.DBCheckUnknown
+	}
+	d.LastSeen, d.Version, d.Health = now, hb.Version, &hb
+}
+
+var (
+	msgHeartbeatSize = kiosk.Text{
+		VI: "Dung lượng phải từ -1 (không rõ) trở lên.",
+		EN: "A size is -1 (unknown) or more.",
+	}
+	msgHeartbeatCheck = kiosk.Text{
+		VI: "Kết quả kiểm tra phải là ok, failed hoặc unknown.",
+		EN: "The check result is ok, failed or unknown.",
+	}
+)
+
+// heartbeatProblems checks a heartbeat's numbers and words. It says
+// nothing of what is absent: an older kiosk sends fewer fields.
+func heartbeatProblems(hb central.Heartbeat) map[string]kiosk.Text {
+	problems := map[string]kiosk.Text{}
+	for field, n := range map[string]int64{
+		"uptime_seconds": hb.UptimeSeconds, "interval_seconds": hb.IntervalSeconds,
+		"outbox_queued": int64(hb.OutboxQueued), "outbox_sending": int64(hb.OutboxSending),
+		"outbox_rejected": int64(hb.OutboxRejected), "drafts": int64(hb.Drafts),
+	} {
+		if n < 0 {
+			problems[field] = helpMsgNegative
+		}
+	}
+	for field, n := range map[string]int64{
+		"disk_free_bytes": hb.DiskFreeBytes, "disk_total_bytes": hb.DiskTotalBytes, "db_size_bytes": hb.DBSizeBytes,
+	} {
+		if n < -1 {
+			problems[field] = msgHeartbeatSize
+		}
+	}
+	switch hb.DBCheck {
+	case "", central.DBCheckOK, central.DBCheckFailed, central.DBCheckUnknown:
+	default:
+		problems["db_check"] = msgHeartbeatCheck
+	}
+	return problems
 }
 
 // holidays are the extra days off as the contract writes them.
@@ -253,4 +340,87 @@ func (s *Server) Incidents(deviceID string) ([]central.Incident, error) {
 		})
 	})
 	return found, err
+}
+
+var errStaffUnauthorized = newAPIError(http.StatusUnauthorized, "unauthorized",
+	"Cần mã cán bộ hợp lệ (Authorization: Bearer <mã cán bộ>).",
+	"A valid staff token is required (Authorization: Bearer <staff token>).")
+
+// staff wraps an endpoint for IT staff: it answers 401 unless the request
+// carries the staff token (Options.StaffToken). A device token is not
+// one; without a staff token configured, nobody is staff.
+func (s *Server) staff(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !s.isStaffToken(token) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="staff"`)
+			writeError(w, r, errStaffUnauthorized)
+			return
+		}
+		next(w, r)
+	}
+}
+
+// isStaffToken compares in constant time, hashes of equal length.
+func (s *Server) isStaffToken(token string) bool {
+	if s.opts.StaffToken == "" || token == "" {
+		return false
+	}
+	got, want := sha256.Sum256([]byte(token)), sha256.Sum256([]byte(s.opts.StaffToken))
+	return subtle.ConstantTimeCompare(got[:], want[:]) == 1
+}
+
+func (s *Server) handleListDevices(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Devices()
+	if err != nil {
+		writeError(w, r, errInternal)
+		return
+	}
+	writeJSON(w, http.StatusOK, list)
+}
+
+// Devices lists the enrolled kiosks for IT staff, in the order they
+// enrolled: each with its latest health, whether it is stale, and its
+// recent incidents.
+func (s *Server) Devices() (central.DeviceList, error) {
+	now := s.opts.Now()
+	list := central.DeviceList{Devices: []central.DeviceStatus{}, ServerTime: now.UTC()}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketDevices).ForEach(func(_, v []byte) error {
+			var d device
+			if err := json.Unmarshal(v, &d); err != nil {
+				return err
+			}
+			list.Devices = append(list.Devices, d.status(now))
+			return nil
+		})
+	})
+	slices.SortFunc(list.Devices, func(a, b central.DeviceStatus) int {
+		return cmp.Or(a.EnrolledAt.Compare(b.EnrolledAt), cmp.Compare(a.ID, b.ID))
+	})
+	return list, err
+}
+
+// status is the device as IT staff see it at now.
+func (d device) status(now time.Time) central.DeviceStatus {
+	return central.DeviceStatus{
+		ID:         d.ID,
+		Unit:       d.Unit,
+		Location:   d.Location,
+		Hostname:   d.Hostname,
+		Version:    d.Version,
+		EnrolledAt: d.EnrolledAt.UTC(),
+		LastSeen:   d.LastSeen.UTC(),
+		Stale:      now.Sub(d.LastSeen) > staleAfterMissed*d.heartbeatEvery(),
+		Health:     d.Health,
+		Incidents:  slices.Clone(d.Incidents[max(0, len(d.Incidents)-recentIncidents):]),
+	}
+}
+
+// heartbeatEvery is the interval the device said it keeps, within reason.
+func (d device) heartbeatEvery() time.Duration {
+	if d.Health == nil || d.Health.IntervalSeconds <= 0 {
+		return defaultHeartbeatEvery
+	}
+	return min(time.Duration(d.Health.IntervalSeconds)*time.Second, maxHeartbeatEvery)
 }

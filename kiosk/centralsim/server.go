@@ -44,6 +44,10 @@ type Options struct {
 	PublicURL string
 	// Catalog is the catalog JSON to serve; nil serves the embedded sample.
 	Catalog []byte
+	// StaffToken lets IT staff list the kiosks and their health
+	// (GET /v1/devices with Authorization: Bearer <token>, and the /devices
+	// page). At least 16 characters; empty: nobody can.
+	StaffToken string
 	// Unit and Location describe the office enrolled kiosks belong to.
 	Unit     central.Unit
 	Location string
@@ -97,12 +101,17 @@ type Server struct {
 	linkLimit *windowLimiter
 	// sealer seals hand-over drafts at rest (seal.go).
 	sealer cipher.AEAD
+	// staffSignIns caps sign-ins on the staff page per address.
+	staffSignIns *windowLimiter
 }
 
 // Open opens (or creates) the data file and makes a server ready to serve.
 func Open(opts Options) (*Server, error) {
 	if opts.DataFile == "" {
 		return nil, errors.New("centralsim: no data file")
+	}
+	if opts.StaffToken != "" && len(opts.StaffToken) < minStaffToken {
+		return nil, fmt.Errorf("centralsim: the staff token must have at least %d characters", minStaffToken)
 	}
 	opts = withDefaults(opts)
 	cat, err := kiosk.ParseCatalog(opts.Catalog)
@@ -134,6 +143,8 @@ func Open(opts Options) (*Server, error) {
 		links:      newLinkHub(),
 		linkLimit:  newWindowLimiter(linkCreateLimit, linkCreateWindow),
 		sealer:     sealer,
+
+		staffSignIns: newWindowLimiter(staffSignInLimit, staffSignInWindow),
 	}
 	if s.enrollCode, err = s.ensureEnrollCode(opts.EnrollCode); err != nil {
 		db.Close()
@@ -187,6 +198,7 @@ func (s *Server) Routes() []Route {
 	return []Route{
 		{"POST", "/v1/devices/enroll", s.handleEnroll},
 		{"POST", "/v1/devices/heartbeat", s.device(s.handleHeartbeat)},
+		{"GET", "/v1/devices", s.staff(s.handleListDevices)},
 		{"GET", "/v1/catalog", s.device(s.handleCatalog)},
 		{"POST", "/v1/link-sessions", s.device(s.limited(s.linkLimit, s.handleCreateLink))},
 		{"GET", "/v1/link-sessions/{id}", s.device(s.handleGetLink)},
@@ -208,6 +220,8 @@ func (s *Server) Routes() []Route {
 		{"GET", "/t/{code}", s.handleTrackPage},
 		{"GET", "/p/{id}", s.handlePayPage},
 		{"POST", "/p/{id}", s.handlePayPagePost},
+		{"GET", "/devices", s.handleDevicesPage},
+		{"POST", "/devices", s.handleDevicesPagePost},
 		{"GET", "/healthz", s.handleHealth},
 	}
 }
