@@ -68,3 +68,16 @@ func ExampleBurstDetector() {
 	// Output:
 	// scanned "H26-0002"
 }
+
+func ExampleParseEnrollQR() {
+	// What a barcode scanner types for a provisioning QR, with its Enter.
+	qr, err := kiosk.ParseEnrollQR("MCK1:ENROLL:https://motcua.example.gov.vn|4821-0937\r\n")
+	fmt.Println(qr.Server, qr.Code, err)
+
+	// A code typed by hand is no QR: the screen takes it as the code.
+	_, err = kiosk.ParseEnrollQR("4821-0937")
+	fmt.Println(err)
+	// Output:
+	// https://motcua.example.gov.vn 4821-0937 <nil>
+	// not a provisioning QR
+}
