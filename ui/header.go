@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -45,7 +47,8 @@ func (k *Kiosk) newHeader() *headerBar {
 	h.saveBanner.Wrapping, h.saveBanner.Importance = fyne.TextWrapWord, widget.DangerImportance
 	band := canvas.NewRectangle(goldAccent)
 	band.SetMinSize(fyne.NewSize(0, 4))
-	row := container.NewHBox(icon, h.title, layout.NewSpacer(), h.sync, h.unit, h.textSize, h.langSwitch)
+	corner := newHoldCorner(adminHold, func() time.Time { return k.opts.Now() }, k.openAdminPad)
+	row := container.NewHBox(container.NewStack(icon, corner), h.title, layout.NewSpacer(), h.sync, h.unit, h.textSize, h.langSwitch)
 	h.view = container.NewThemeOverride(container.NewVBox(container.NewPadded(row), band, h.saveBanner), counter)
 	return h
 }

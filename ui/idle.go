@@ -87,6 +87,7 @@ func (k *Kiosk) startIdleTicker() {
 					k.idleTick()
 					k.tickLinks()
 					k.tickPayment()
+					k.tickAdmin()
 				})
 			}
 		}

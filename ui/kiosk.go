@@ -54,6 +54,10 @@ type Options struct {
 	// Scanner says the kiosk has a document scanner whose pages arrive
 	// through AddScan: the papers step then offers to scan each paper.
 	Scanner bool
+	// Admin and AdminPIN give staff the admin screen, behind a long press
+	// on the header's logo and a PIN; without both there is none.
+	Admin    Admin
+	AdminPIN AdminPIN
 }
 
 // screenID is which screen the kiosk shows.
@@ -72,6 +76,8 @@ const (
 	screenIdentity
 	screenHandoff
 	screenPay
+	screenAdmin
+	screenEnroll // the first-run screen of a kiosk not enrolled yet
 )
 
 // session is what one citizen has done at the kiosk. goHome replaces it
@@ -104,6 +110,8 @@ type session struct {
 	phoneSeen map[string]bool  // the phone's files already brought to the form
 
 	largeText bool // the citizen asked for larger type
+
+	admin *adminSession // staff at the admin screen, nil otherwise
 }
 
 // Kiosk is the whole interface in one window. It owns what the citizen has
@@ -153,6 +161,8 @@ type Kiosk struct {
 	keyboardView fyne.CanvasObject // the keyboard at the normal text size, built once
 
 	saveFailed bool // the last autosave failed; it is being retried
+
+	enrolment *enrollScreen // the first-run screen, on a kiosk not enrolled yet
 }
 
 // SetSaved reports an autosave: on success the wizard says "Đã lưu" and
@@ -460,6 +470,10 @@ func (k *Kiosk) body() fyne.CanvasObject {
 		return newHandoffScreen(k).build()
 	case screenPay:
 		return k.payScreen()
+	case screenAdmin:
+		return k.adminScreen()
+	case screenEnroll:
+		return k.enrolment.build()
 	}
 	return k.homeScreen()
 }

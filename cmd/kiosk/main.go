@@ -1,7 +1,8 @@
 // Command kiosk runs the Một Cửa self-service kiosk.
 //
-//	kiosk [flags]        run the kiosk (see -h)
-//	kiosk version        print the version
+//	kiosk [run] [flags]   run the kiosk (see -h); the first run shows the enrolment screen
+//	kiosk enroll --server URL --code CODE [--data-dir DIR] [--config FILE] [--force]
+//	kiosk version         print the version
 package main
 
 import (
@@ -13,9 +14,10 @@ import (
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
 
+	"github.com/rs/zerolog"
+
 	"github.com/motcua/kiosk/assets"
 	"github.com/motcua/kiosk/kiosk/logging"
-	"github.com/motcua/kiosk/ui"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -28,18 +30,30 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "version" {
-		fmt.Fprintf(stdout, "Một Cửa Kiosk %s\n", version)
-		return 0
+	if len(args) > 0 {
+		switch args[0] {
+		case "version":
+			fmt.Fprintf(stdout, "Một Cửa Kiosk %s\n", version)
+			return 0
+		case "enroll":
+			return runEnroll(args[1:], stdout, stderr)
+		case "admin-pin":
+			return adminPINCommand(args[1:], os.Stdin, stdout, stderr)
+		case "run":
+			args = args[1:]
+		}
 	}
 	cfg, err := parseFlags(args, stderr)
 	if err != nil {
 		return exitUsage(err)
 	}
-	log, err := logging.New(stderr, logging.Options{Format: cfg.logFormat, Level: cfg.logLevel})
+	log, logFile, err := openLog(cfg, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "kiosk:", err)
 		return 2
+	}
+	if logFile != nil {
+		defer logFile.Close()
 	}
 	b, err := openBackend(cfg, log)
 	if err != nil {
@@ -57,15 +71,32 @@ func run(args []string, stdout, stderr io.Writer) int {
 	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 	w := newWindow(a, cfg.window, log)
-	k, err := ui.New(w, b.catalog, b.uiOptions(cfg))
-	if err != nil {
+	if err := b.show(w, cfg); err != nil {
 		log.Error().Err(err).Msg("cannot build the interface")
 		return 1
 	}
-	b.start(k, cfg)
-	log.Info().Str("version", version).Str("catalog", b.catalog.Version).Int("procedures", len(b.catalog.Procedures)).Bool("demo", cfg.demo).Msg("kiosk started")
 	w.ShowAndRun()
-	return 0
+	return b.exitCode
+}
+
+// openLog logs to the console and, except for a demo without a data
+// directory (which leaves nothing behind), to a rotating kiosk.log in the
+// data directory as JSON lines, both redacted. A log file that cannot be
+// opened does not stop the kiosk.
+func openLog(cfg config, stderr io.Writer) (zerolog.Logger, *logging.File, error) {
+	opts := logging.Options{Format: cfg.logFormat, Level: cfg.logLevel}
+	if cfg.demo && !cfg.dataDirSet {
+		log, err := logging.New(stderr, opts)
+		return log, nil, err
+	}
+	f, err := logging.OpenFile(cfg.dataDir, logging.FileOptions{})
+	if err != nil {
+		fmt.Fprintln(stderr, "kiosk: no log file:", err)
+		log, err := logging.New(stderr, opts)
+		return log, nil, err
+	}
+	log, err := logging.NewTee(stderr, f, opts)
+	return log, f, err
 }
 
 // exitUsage turns a flag error into the exit code: 0 for -h, 2 otherwise.
