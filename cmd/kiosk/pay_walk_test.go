@@ -22,7 +22,6 @@ import (
 
 	"github.com/motcua/kiosk/kiosk"
 	"github.com/motcua/kiosk/kiosk/central"
-	"github.com/motcua/kiosk/kiosk/logging"
 	"github.com/motcua/kiosk/kiosk/vietqr"
 	"github.com/motcua/kiosk/ui"
 )
@@ -34,39 +33,9 @@ import (
 // server's simulated bank page is posted as a phone would post it, and
 // the kiosk's own poll turns the receipt to "đã thanh toán".
 func TestWalkPaysATemporaryResidenceFee(t *testing.T) {
-	a := test.NewTempApp(t)
-	var logs walkLog
-	cfg, err := parseFlags([]string{"--demo", "--data-dir", t.TempDir()}, &logs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log, err := logging.New(&logs, logging.Options{Format: cfg.logFormat, Level: cfg.logLevel})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := openBackend(cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.close) // cleanups run last first: the loop stops, the window closes, then the backend
-	loop := startUILoop(a)
-	w := newWindow(fyne.CurrentApp(), cfg.window, log)
-	t.Cleanup(w.Close)
-	t.Cleanup(loop.stop)
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("kiosk log:\n%s", logs.String())
-		}
-	})
-	k, err := ui.New(w, b.catalog, b.uiOptions(cfg))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.start(k, cfg)
-	p, ok := b.catalog.Procedure("dang-ky-tam-tru")
-	if !ok {
-		t.Fatal("the reference server's catalog has no dang-ky-tam-tru")
-	}
+	wk := startWalk(t, nil)
+	b, k, w, loop := wk.b, wk.k, wk.w, wk.loop
+	p := wk.procedure("dang-ky-tam-tru")
 	dr := &walker{t: t, w: w, loop: loop}
 	// However the test ends, the citizen leaves: going home stops the
 	// kiosk's payment poll, which nothing else would stop.

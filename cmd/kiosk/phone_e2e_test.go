@@ -20,13 +20,11 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/device"
 
 	"github.com/motcua/kiosk/kiosk"
-	"github.com/motcua/kiosk/kiosk/logging"
 	"github.com/motcua/kiosk/ui"
 )
 
@@ -55,45 +53,15 @@ func TestE2EPhoneSignInAndUpload(t *testing.T) {
 		t.Log("zbarimg not found (apt-get install zbar-tools): the link URLs come from the kiosk's Linker, checked against the QR on screen")
 	}
 
-	a := test.NewTempApp(t)
-	var logs walkLog
-	cfg, err := parseFlags([]string{"--demo", "--data-dir", t.TempDir()}, &logs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log, err := logging.New(&logs, logging.Options{Format: cfg.logFormat, Level: cfg.logLevel})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := openBackend(cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.close) // cleanups run last first: the browser, the loop, the window, then the backend
-	loop := startUILoop(a)
-	w := newWindow(fyne.CurrentApp(), cfg.window, log)
-	t.Cleanup(w.Close)
-	t.Cleanup(loop.stop)
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("kiosk log:\n%s", logs.String())
+	var seen *seenLinker
+	wk := startWalk(t, func(opts *ui.Options) {
+		if zbar == "" {
+			seen = &seenLinker{Linker: opts.Linker}
+			opts.Linker = seen
 		}
 	})
-	opts := b.uiOptions(cfg)
-	var seen *seenLinker
-	if zbar == "" {
-		seen = &seenLinker{Linker: opts.Linker}
-		opts.Linker = seen
-	}
-	k, err := ui.New(w, b.catalog, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.start(k, cfg)
-	p, ok := b.catalog.Procedure("dang-ky-khai-sinh")
-	if !ok {
-		t.Fatal("the reference server's catalog has no dang-ky-khai-sinh")
-	}
+	b, w, loop, logs := wk.b, wk.w, wk.loop, wk.logs
+	p := wk.procedure("dang-ky-khai-sinh")
 	dr := &walker{t: t, w: w, loop: loop}
 	ph := startPhone(t, browser)
 	links := &linkReader{dr: dr, zbar: zbar, seen: seen, dir: t.TempDir(), prefix: b.demo.url + "/l/"}

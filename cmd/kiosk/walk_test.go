@@ -35,18 +35,31 @@ type walkAnswer struct {
 	telexOff   bool // an e-mail address: Telex would make "ee" an "ê"
 }
 
-// TestWalkBirthRegistration walks a khai sinh the way a citizen does, on
-// the kiosk wired as `kiosk --demo` wires it: the real offline store,
-// autosaver, outbox and sync loop, central.Client and the reference
-// server on loopback. Only the window is fyne's test window.
-func TestWalkBirthRegistration(t *testing.T) {
+// walk is the kiosk wired as `kiosk --demo` wires it — the real offline
+// store, autosaver, outbox and sync loop, central.Client and the reference
+// server on loopback — in fyne's test window, with fyne.Do from other
+// goroutines queued for the test goroutine (uiLoop).
+type walk struct {
+	b    *backend
+	k    *ui.Kiosk
+	cfg  config
+	w    fyne.Window
+	loop *uiLoop
+	logs *walkLog
+	t    *testing.T
+}
+
+// startWalk starts a walk; change, when set, may alter the interface's
+// options (a test's own Linker) before the kiosk is built.
+func startWalk(t *testing.T, change func(*ui.Options)) *walk {
+	t.Helper()
 	a := test.NewTempApp(t)
-	var logs walkLog
-	cfg, err := parseFlags([]string{"--demo", "--data-dir", t.TempDir()}, &logs)
+	logs := &walkLog{}
+	cfg, err := parseFlags([]string{"--demo", "--data-dir", t.TempDir()}, logs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	log, err := logging.New(&logs, logging.Options{Format: cfg.logFormat, Level: cfg.logLevel})
+	log, err := logging.New(logs, logging.Options{Format: cfg.logFormat, Level: cfg.logLevel})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,15 +77,36 @@ func TestWalkBirthRegistration(t *testing.T) {
 			t.Logf("kiosk log:\n%s", logs.String())
 		}
 	})
-	k, err := ui.New(w, b.catalog, b.uiOptions(cfg))
+	opts := b.uiOptions(cfg)
+	if change != nil {
+		change(&opts)
+	}
+	k, err := ui.New(w, b.catalog, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b.start(k, cfg)
-	p, ok := b.catalog.Procedure("dang-ky-khai-sinh")
+	return &walk{b: b, k: k, cfg: cfg, w: w, loop: loop, logs: logs, t: t}
+}
+
+// procedure is the demo catalog's procedure id.
+func (wk *walk) procedure(id string) *kiosk.Procedure {
+	wk.t.Helper()
+	p, ok := wk.b.catalog.Procedure(id)
 	if !ok {
-		t.Fatal("the reference server's catalog has no dang-ky-khai-sinh")
+		wk.t.Fatalf("the reference server's catalog has no %s", id)
 	}
+	return p
+}
+
+// TestWalkBirthRegistration walks a khai sinh the way a citizen does, on
+// the kiosk wired as `kiosk --demo` wires it: the real offline store,
+// autosaver, outbox and sync loop, central.Client and the reference
+// server on loopback. Only the window is fyne's test window.
+func TestWalkBirthRegistration(t *testing.T) {
+	wk := startWalk(t, nil)
+	b, w, loop, logs := wk.b, wk.w, wk.loop, wk.logs
+	p := wk.procedure("dang-ky-khai-sinh")
 	dr := &walker{t: t, w: w, loop: loop}
 
 	// The first sync fetches the catalog again: let it land on the home
