@@ -89,39 +89,14 @@ func (k *Kiosk) ShowEnrolment(e Enroller, server string, started func()) {
 	k.goTo(screenEnroll)
 }
 
-// enrollText holds the screen's words. The screen is for IT staff at
-// set-up, and its strings live here rather than in the citizens'
-// translation files.
-var enrollText = map[string]kiosk.Text{
-	"title": {VI: "Cài đặt kiosk", EN: "Set up the kiosk"},
-	"intro": {VI: "Kiosk này chưa được đăng ký với hệ thống trung tâm. Cán bộ CNTT: quét mã QR cài đặt bằng máy quét, hoặc nhập mã đăng ký rồi bấm «Đăng ký kiosk».",
-		EN: "This kiosk is not enrolled with the central system yet. IT staff: scan the set-up QR code with the scanner, or type the enrolment code and tap “Enrol the kiosk”."},
-	"server":      {VI: "Địa chỉ máy chủ trung tâm", EN: "Central server address"},
-	"code":        {VI: "Mã đăng ký", EN: "Enrolment code"},
-	"code.hint":   {VI: "ví dụ 4821-0937", EN: "for example 4821-0937"},
-	"enroll":      {VI: "Đăng ký kiosk", EN: "Enrol the kiosk"},
-	"busy":        {VI: "Đang đăng ký với hệ thống trung tâm…", EN: "Enrolling with the central system…"},
-	"nocode":      {VI: "Hãy nhập mã đăng ký, hoặc quét mã QR cài đặt.", EN: "Type the enrolment code, or scan the set-up QR code."},
-	"badcode":     {VI: "Hệ thống trung tâm không nhận mã đăng ký này: mã sai, đã hết hạn hoặc đã được dùng. Hãy kiểm tra lại mã, hoặc xin mã mới.", EN: "The central system refused this enrolment code: it is wrong, has expired or has already been used. Check the code, or ask for a new one."},
-	"unreachable": {VI: "Không kết nối được với hệ thống trung tâm tại {server}. Hãy kiểm tra địa chỉ máy chủ, dây mạng hoặc Wi-Fi, rồi thử lại.", EN: "Cannot reach the central system at {server}. Check the server address, the network cable or Wi-Fi, then try again."},
-	"untrusted":   {VI: "Kết nối tới {server} không an toàn: chứng chỉ của máy chủ không phải chứng chỉ kiosk tin cậy, nên kiosk chưa gửi mã đăng ký. Hãy báo bộ phận CNTT của tỉnh.", EN: "The connection to {server} is not secure: the server's certificate is not one this kiosk trusts, so the code was not sent. Tell the province's IT team."},
-	"badserver":   {VI: "Địa chỉ máy chủ chưa đúng: cần là địa chỉ API của hệ thống trung tâm, dạng https://tên-máy-chủ.", EN: "The server address is not right: it must be the central system's API address, like https://server-name."},
-	"failed":      {VI: "Chưa đăng ký được kiosk.", EN: "The kiosk could not be enrolled."},
-	"done":        {VI: "Đã đăng ký kiosk", EN: "The kiosk is enrolled"},
-	"done.device": {VI: "Mã thiết bị: {value}", EN: "Device: {value}"},
-	"done.unit":   {VI: "Đơn vị: {value}", EN: "Unit: {value}"},
-	"done.place":  {VI: "Địa điểm: {value}", EN: "Location: {value}"},
-	"done.server": {VI: "Máy chủ: {value}", EN: "Server: {value}"},
-	"done.key":    {VI: "Kiosk đã tạo khoá mã hoá dữ liệu mới cho hồ sơ lưu trên máy.", EN: "The kiosk made a new data-encryption key for the dossiers it keeps."},
-	"start":       {VI: "Bắt đầu phục vụ", EN: "Start serving citizens"},
-}
-
+// t is the screen's words: the translation files' "enroll." keys, like
+// every other screen's.
 func (s *enrollScreen) t(key string, args ...string) string {
-	text := enrollText[key].In(s.k.tr.lang)
-	for i := 0; i+1 < len(args); i += 2 {
-		text = strings.ReplaceAll(text, "{"+args[i]+"}", args[i+1])
+	kv := make([]any, len(args))
+	for i, a := range args {
+		kv[i] = a
 	}
-	return text
+	return s.k.tr.T("enroll."+key, kv...)
 }
 
 func (s *enrollScreen) build() fyne.CanvasObject {
