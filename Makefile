@@ -15,11 +15,18 @@ DEB_RUN   := xvfb libgl1-mesa-dri xdotool imagemagick
 # plays the citizen's phone on the link pages; qpdf and pdfinfo check the
 # receipt's PDF.
 DEB_TEST  := zbar-tools chromium qpdf poppler-utils
+# make package only: the Windows cross-compiler, and file to check what it made.
+DEB_PACKAGE := gcc-mingw-w64-x86-64 file xz-utils
 
-.PHONY: help deps test-deps build demo sim test check unit race e2e reliability bench screenshot lint-api fmt clean
+# The fyne tool packages the kiosk. It is installed here, one folder per
+# version, so a new version is installed beside the old, never mixed up.
+FYNE_TOOL := v1.7.4
+FYNE      := $(BIN)/tools/fyne-$(FYNE_TOOL)/fyne
+
+.PHONY: help deps test-deps package-deps build package demo sim test check unit race e2e reliability bench screenshot lint-api fmt clean
 
 help: ## list the targets
-	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 deps: ## install missing Debian packages (as root), or print the apt-get line
 	@.ci/debian-deps $(DEB_BUILD) $(DEB_RUN)
@@ -27,11 +34,22 @@ deps: ## install missing Debian packages (as root), or print the apt-get line
 test-deps: ## deps, and what the tests also use (zbarimg, Chromium, qpdf, pdfinfo)
 	@.ci/debian-deps $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)
 
+package-deps: ## deps, and what make package also uses (mingw-w64, file)
+	@.ci/debian-deps $(DEB_BUILD) $(DEB_PACKAGE)
+
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
 build: deps ## build bin/kiosk (cgo, OpenGL) and bin/centralsim
 	CGO_ENABLED=1 $(GO) build -tags $(TAGS) -ldflags "-X main.version=$(VERSION)" -o $(BIN)/kiosk ./cmd/kiosk
 	CGO_ENABLED=0 $(GO) build -o $(BIN)/centralsim ./cmd/centralsim
+
+# fyne package rewrites the source it packages (Build in FyneApp.toml,
+# fyne.syso beside main), so .ci/package works on a copy: see there.
+package: package-deps $(FYNE) ## the Linux archive (fyne package) and the Windows .exe (mingw-w64) in dist/
+	GO=$(GO) FYNE=$(abspath $(FYNE)) TAGS=$(TAGS) VERSION=$(VERSION) DIST=dist .ci/package
+
+$(FYNE):
+	GOBIN=$(abspath $(dir $(FYNE))) $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_TOOL)
 
 demo: build ## run the kiosk on this display, with the reference central server inside it
 	$(BIN)/kiosk --demo
@@ -71,5 +89,5 @@ lint-api: ## lint kiosk/central/openapi.yaml with Redocly (needs Node.js; npm fe
 fmt: ## format the code
 	gofmt -w $$(git ls-files '*.go')
 
-clean: ## remove build output
-	rm -rf $(BIN)
+clean: ## remove build output and packages
+	rm -rf $(BIN) dist
