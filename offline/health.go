@@ -65,7 +65,7 @@ func (s *Store) Health() (central.Heartbeat, error) {
 	drafts, errDrafts := s.draftCount()
 	hb.Drafts = drafts
 	hb.DBSizeBytes = fileSize(s.Path())
-	hb.DiskFreeBytes, hb.DiskTotalBytes = diskSpace(s.dir)
+	hb.DiskFreeBytes, hb.DiskTotalBytes = DiskSpace(s.dir)
 	_, etag, errCatalog := s.CachedCatalog()
 	hb.CatalogETag = etag
 	incidents, errIncidents := s.Incidents()

@@ -2,9 +2,9 @@ package offline
 
 import "syscall"
 
-// diskSpace returns the bytes free for the kiosk and the total size of
+// DiskSpace returns the bytes free for the kiosk and the total size of
 // the file system holding dir, or -1, -1 if it cannot tell.
-func diskSpace(dir string) (free, total int64) {
+func DiskSpace(dir string) (free, total int64) {
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(dir, &st); err != nil {
 		return -1, -1

@@ -2,5 +2,5 @@
 
 package offline
 
-// diskSpace cannot tell the free space on this system: -1, -1 (unknown).
-func diskSpace(string) (free, total int64) { return -1, -1 }
+// DiskSpace cannot tell the free space on this system: -1, -1 (unknown).
+func DiskSpace(string) (free, total int64) { return -1, -1 }

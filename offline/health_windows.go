@@ -2,9 +2,9 @@ package offline
 
 import "golang.org/x/sys/windows"
 
-// diskSpace returns the bytes free for the kiosk's user and the total
+// DiskSpace returns the bytes free for the kiosk's user and the total
 // size of the volume holding dir, or -1, -1 if it cannot tell.
-func diskSpace(dir string) (free, total int64) {
+func DiskSpace(dir string) (free, total int64) {
 	path, err := windows.UTF16PtrFromString(dir)
 	if err != nil {
 		return -1, -1

@@ -2,6 +2,8 @@
 //
 //	kiosk [run] [flags]   run the kiosk (see -h); the first run shows the enrolment screen
 //	kiosk enroll --server URL --code CODE [--data-dir DIR] [--config FILE] [--force]
+//	kiosk admin-pin [--data-dir DIR]   set the admin screen's PIN (read from standard input)
+//	kiosk doctor [--data-dir DIR] [--config FILE]   check the kiosk: exit 0 OK, 1 warnings, 2 a failure
 //	kiosk version         print the version
 package main
 
@@ -37,6 +39,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 0
 		case "enroll":
 			return runEnroll(args[1:], stdout, stderr)
+		case "doctor":
+			return runDoctor(args[1:], stdout, stderr)
 		case "admin-pin":
 			return adminPINCommand(args[1:], os.Stdin, stdout, stderr)
 		case "run":
