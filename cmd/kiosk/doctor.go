@@ -330,7 +330,7 @@ func (d *doctor) apiFailure(err error) checkResult {
 		if errors.As(err, &inv) && inv.Reason == x509.Expired {
 			hint = "the certificate is expired or not yet valid for this kiosk's clock (" + d.now().Format("02/01/2006 15:04") + "): check the date and time (timedatectl)"
 		}
-		return result(name, statusFail, fmt.Sprintf("the server at %s has a TLS certificate this kiosk does not trust (%s)", d.server, certReason(err)), hint)
+		return result(name, statusFail, fmt.Sprintf("the server at %s has a TLS certificate this kiosk does not trust (%s)", d.server, provision.CertCause(err)), hint)
 	case errors.Is(err, central.ErrUnauthorized):
 		d.answered = true
 		return result(name, statusFail, fmt.Sprintf("the central system at %s refused this kiosk's token (401)", d.server),
@@ -344,38 +344,10 @@ func (d *doctor) apiFailure(err error) checkResult {
 		return result(name, statusFail, fmt.Sprintf("%s answered %v to GET /v1/catalog: it does not look like the central API", d.server, apiErr),
 			"check api_url in "+provision.ConfigFile+" (the API's root, such as https://motcua.example.gov.vn)")
 	case errors.Is(err, central.ErrOffline), errors.Is(err, context.DeadlineExceeded):
-		return result(name, statusFail, fmt.Sprintf("cannot reach %s (%s)", d.server, netReason(err)),
+		return result(name, statusFail, fmt.Sprintf("cannot reach %s (%s)", d.server, provision.NetCause(err)),
 			"check the network cable, proxy, or api_url in "+provision.ConfigFile)
 	}
 	return result(name, statusFail, fmt.Sprintf("the central system at %s: %v", d.server, err), "report it")
-}
-
-// netReason says in a few words why a server could not be reached.
-func netReason(err error) string {
-	var dnsErr *net.DNSError
-	var opErr *net.OpError
-	var recErr tls.RecordHeaderError
-	var netErr net.Error
-	switch {
-	case errors.As(err, &dnsErr):
-		return "the name " + dnsErr.Name + " is not known"
-	case errors.As(err, &recErr):
-		return "it does not answer in TLS: is it plain http?"
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return "no answer in time"
-	case errors.As(err, &opErr) && opErr.Err != nil:
-		return opErr.Err.Error()
-	}
-	return err.Error()
-}
-
-// certReason says why a certificate did not verify.
-func certReason(err error) string {
-	var verr *tls.CertificateVerificationError
-	if errors.As(err, &verr) {
-		return verr.Err.Error()
-	}
-	return err.Error()
 }
 
 // ---- 4. clock ----
@@ -756,18 +728,17 @@ func (d *doctor) checkCUPS(ctx context.Context, queue string) checkResult {
 // disconnected; nothing is sent.
 func (d *doctor) checkESCPOS(ctx context.Context, cfg printer.Config) checkResult {
 	const name = "printer"
-	dev := cfg.Device
-	addr, isTCP := strings.CutPrefix(dev, "tcp:")
-	addr = strings.TrimPrefix(addr, "//")
-	if !isTCP && !filepath.IsAbs(dev) {
-		isTCP = true // HOST:PORT, as printer.Config accepts
+	network, addr, err := cfg.Target()
+	if err != nil {
+		return result(name, statusFail, "escpos: "+err.Error(), "set printer.device in "+provision.ConfigFile)
 	}
-	if isTCP {
+	dev := addr
+	if network == "tcp" {
 		ctx, cancel := context.WithTimeout(ctx, printerTimeout)
 		defer cancel()
 		c, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
 		if err != nil {
-			return result(name, statusFail, fmt.Sprintf("escpos: cannot connect to %s (%s)", addr, netReason(err)),
+			return result(name, statusFail, fmt.Sprintf("escpos: cannot connect to %s (%s)", addr, provision.NetCause(err)),
 				"check the printer is on and on the network, and printer.device in "+provision.ConfigFile)
 		}
 		c.Close()

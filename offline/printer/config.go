@@ -51,7 +51,7 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("printer.device %q: only for kind escpos; kind is cups, which prints to printer.queue", c.Device))
 		}
 	case KindESCPOS:
-		_, _, err := c.target()
+		_, _, err := c.Target()
 		errs = append(errs, err)
 		if c.PaperMM == 0 {
 			errs = append(errs, errors.New("printer.paper_mm: missing; want 58 or 80, the width of the thermal roll"))
@@ -86,7 +86,10 @@ func checkQueue(q string) error {
 
 // target says where an ESC/POS Device is: a network address ("tcp",
 // host:port) or a device file ("file", path).
-func (c Config) target() (network, addr string, err error) {
+// Target is where an ESC/POS printer is reached: network "tcp" with
+// HOST:PORT, or "file" with the device's path (kiosk doctor checks it
+// without printing).
+func (c Config) Target() (network, addr string, err error) {
 	d := c.Device
 	switch {
 	case d == "":

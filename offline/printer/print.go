@@ -113,7 +113,7 @@ func printESCPOS(ctx context.Context, cfg Config, r receipt.Receipt, font []byte
 	if err != nil {
 		return fmt.Errorf("printer: %w", err)
 	}
-	network, addr, _ := cfg.target() // Validate checked it
+	network, addr, _ := cfg.Target() // Validate checked it
 	w, err := open(ctx, network, addr)
 	if err != nil {
 		return err

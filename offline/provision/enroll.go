@@ -312,11 +312,11 @@ func enrollNetError(server, code string, err error) *EnrollError {
 	case errors.Is(err, central.ErrUntrusted):
 		return enrollErr(EnrollUntrusted, server, err,
 			"the server at %s has a TLS certificate this kiosk does not trust (%s); if the province uses its own certificate authority, set ca_file in %s; check also the kiosk's date and time",
-			server, certCause(err), ConfigFile)
+			server, CertCause(err), ConfigFile)
 	case errors.Is(err, central.ErrOffline), errors.Is(err, context.DeadlineExceeded):
 		return enrollErr(EnrollUnreachable, server, err,
 			"cannot reach the central system at %s (%s); check the address, the network cable or Wi-Fi, and any proxy or firewall",
-			server, netCause(err))
+			server, NetCause(err))
 	case errors.As(err, &valErr):
 		return enrollErr(EnrollCodeRefused, server, err,
 			"the central system at %s refused the enrolment code %q (%s); check it and type it again, or ask for a new one", server, code, valErr.Message)
@@ -344,8 +344,9 @@ func apiEnrollError(server, code string, apiErr *central.APIError, err error) *E
 	return enrollErr(EnrollFailed, server, err, "the central system at %s could not enrol the kiosk: %v; try again later", server, apiErr)
 }
 
-// netCause says in a few words why a server could not be reached.
-func netCause(err error) string {
+// NetCause says in a few words why a server could not be reached (the
+// enrolment's messages and kiosk doctor's).
+func NetCause(err error) string {
 	var dnsErr *net.DNSError
 	var opErr *net.OpError
 	var recErr tls.RecordHeaderError
@@ -363,8 +364,8 @@ func netCause(err error) string {
 	return err.Error()
 }
 
-// certCause says why a certificate did not verify.
-func certCause(err error) string {
+// CertCause says why a certificate did not verify.
+func CertCause(err error) string {
 	var ua x509.UnknownAuthorityError
 	var host x509.HostnameError
 	var inv x509.CertificateInvalidError
