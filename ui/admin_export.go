@@ -49,8 +49,7 @@ func (v *exportView) build() fyne.CanvasObject {
 	k := v.p.k
 	tr := k.tr
 	back := NewTouchButton(tr.T("admin.export.back"), theme.NavigateBackIcon(), v.onBack)
-	title := widget.NewLabelWithStyle(tr.T("admin.export.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameHeadingText
+	title := heading(tr.T("admin.export.title"))
 	hint := widget.NewLabel(tr.T("admin.export.hint"))
 	hint.Wrapping = fyne.TextWrapWord
 

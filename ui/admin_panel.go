@@ -50,8 +50,7 @@ func (p *adminPanel) build() fyne.CanvasObject {
 		return p.export.build()
 	}
 	tr := p.k.tr
-	title := widget.NewLabelWithStyle(tr.T("admin.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameHeadingText
+	title := heading(tr.T("admin.title"))
 	exit := NewTouchButton(tr.T("admin.exit"), theme.LogoutIcon(), p.k.leaveAdmin)
 	p.statusBox = container.NewStack(p.statusView())
 

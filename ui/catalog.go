@@ -58,8 +58,7 @@ func (s *catalogScreen) catalogChanged() {
 
 func (s *catalogScreen) build() fyne.CanvasObject {
 	tr := s.k.tr
-	heading := widget.NewLabelWithStyle(tr.T("catalog.heading"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	heading.SizeName = theme.SizeNameHeadingText
+	heading := heading(tr.T("catalog.heading"))
 
 	s.search = newTouchEntry()
 	s.search.SetPlaceHolder(tr.T("catalog.search.placeholder"))

@@ -18,8 +18,7 @@ func (k *Kiosk) startDossier() { k.goTo(screenConsent) }
 // silence is not consent, and declining ends the session politely.
 func (k *Kiosk) consentScreen() fyne.CanvasObject {
 	tr := k.tr
-	title := widget.NewLabelWithStyle(tr.T("consent.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameHeadingText
+	title := heading(tr.T("consent.title"))
 	title.Wrapping = fyne.TextWrapWord
 	body := widget.NewLabel(tr.T("consent.body", "procedure", k.current.Name.In(tr.lang)))
 	body.Wrapping = fyne.TextWrapWord

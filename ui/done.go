@@ -51,10 +51,8 @@ func (k *Kiosk) doneScreen() fyne.CanvasObject {
 		l.SizeName, l.Wrapping = theme.SizeNameHeadingText, fyne.TextWrapWord
 		return container.NewBorder(nil, container.NewPadded(home), nil, nil, container.NewCenter(l))
 	}
-	title := widget.NewLabelWithStyle(tr.T("done.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameHeadingText
-	code := widget.NewLabelWithStyle(r.Code, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	code.SizeName = theme.SizeNameHeadingText
+	title := heading(tr.T("done.title"))
+	code := heading(r.Code)
 	info := widget.NewLabel(tr.T("done.due", "date", r.DueDate) + "\n" + k.feeLine() + "\n" + tr.T("done.next"))
 	info.Wrapping = fyne.TextWrapWord
 	left := container.NewVBox(title, widget.NewLabel(tr.T("done.code")), code, info)

@@ -103,8 +103,7 @@ func (s *enrollScreen) build() fyne.CanvasObject {
 	if s.done != nil {
 		return s.buildDone()
 	}
-	title := widget.NewLabelWithStyle(s.t("title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameHeadingText
+	title := heading(s.t("title"))
 	intro := widget.NewLabel(s.t("intro"))
 	intro.Wrapping = fyne.TextWrapWord
 	s.serverEntry = widget.NewEntry()
@@ -258,8 +257,7 @@ func (s *enrollScreen) finished(got Enrolment, err error) {
 // buildDone says plainly what was set up, and offers to start.
 func (s *enrollScreen) buildDone() fyne.CanvasObject {
 	d := s.done
-	title := widget.NewLabelWithStyle(s.t("done"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameHeadingText
+	title := heading(s.t("done"))
 	lines := []fyne.CanvasObject{title}
 	for _, l := range []struct{ key, value string }{{"done.device", d.DeviceID}, {"done.unit", d.Unit}, {"done.place", d.Location}, {"done.server", d.Server}} {
 		if l.value != "" {

@@ -21,8 +21,8 @@ func newHandoffScreen(k *Kiosk) *handoffScreen { return &handoffScreen{k: k} }
 func (s *handoffScreen) build() fyne.CanvasObject {
 	k, tr := s.k, s.k.tr
 	back := &widget.Button{Text: tr.T("procedure.back"), Icon: theme.NavigateBackIcon(), OnTapped: func() { k.goTo(screenWizard) }}
-	title := widget.NewLabelWithStyle(tr.T("handoff.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName, title.Wrapping = theme.SizeNameHeadingText, fyne.TextWrapWord
+	title := heading(tr.T("handoff.title"))
+	title.Wrapping = fyne.TextWrapWord
 	parts := []fyne.CanvasObject{container.NewHBox(back), title}
 	l := k.openLink(LinkHandoff, k.journey.Procedure().ID, s.onState)
 	if l.state.State == LinkLinked {

@@ -15,8 +15,8 @@ import (
 // it receives, so people nearby cannot read it.
 func (k *Kiosk) identityScreen() fyne.CanvasObject {
 	tr := k.tr
-	title := widget.NewLabelWithStyle(tr.T("identity.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName, title.Wrapping = theme.SizeNameHeadingText, fyne.TextWrapWord
+	title := heading(tr.T("identity.title"))
+	title.Wrapping = fyne.TextWrapWord
 	hint := widget.NewLabel(tr.T("identity.hint"))
 	hint.Wrapping = fyne.TextWrapWord
 	problem := widget.NewLabel("")

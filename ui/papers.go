@@ -36,8 +36,7 @@ const thumbSize = 160
 // add one, then the papers the counter will ask to see.
 func (s *wizardScreen) papers() fyne.CanvasObject {
 	tr, lang := s.k.tr, s.k.tr.lang
-	title := widget.NewLabelWithStyle(tr.T("wizard.papers"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameHeadingText
+	title := heading(tr.T("wizard.papers"))
 	rows := []fyne.CanvasObject{title}
 	if s.k.scanProblem != "" {
 		p := widget.NewLabel(s.k.scanProblem)

@@ -117,8 +117,8 @@ func minSec(d time.Duration) string {
 func (k *Kiosk) payScreen() fyne.CanvasObject {
 	tr, p := k.tr, k.payment
 	later := &widget.Button{Text: tr.T("pay.later"), OnTapped: k.payAtCounter}
-	title := widget.NewLabelWithStyle(tr.T("pay.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName, title.Wrapping = theme.SizeNameHeadingText, fyne.TextWrapWord
+	title := heading(tr.T("pay.title"))
+	title.Wrapping = fyne.TextWrapWord
 	var body fyne.CanvasObject
 	switch {
 	case p == nil || p.failed:
@@ -148,8 +148,7 @@ func (k *Kiosk) payOrder(p *payment) fyne.CanvasObject {
 	qr := canvas.NewImageFromImage(qrImage(p.order.VietQR))
 	qr.ScaleMode, qr.FillMode = canvas.ImageScalePixels, canvas.ImageFillContain
 	qr.SetMinSize(fyne.NewSquareSize(payQRSize))
-	amount := widget.NewLabelWithStyle(kiosk.FormatDong(p.order.Amount), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	amount.SizeName = theme.SizeNameHeadingText
+	amount := heading(kiosk.FormatDong(p.order.Amount))
 	steps := widget.NewLabel(tr.T("pay.steps"))
 	steps.Wrapping = fyne.TextWrapWord
 	facts := widget.NewLabel(tr.T("pay.payee", "payee", p.order.Payee) + "\n" + tr.T("pay.for", "code", k.receipt.Code))

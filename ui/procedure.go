@@ -25,8 +25,7 @@ func newProcedureScreen(k *Kiosk, p *kiosk.Procedure) *procedureScreen {
 func (s *procedureScreen) build() fyne.CanvasObject {
 	tr, lang, p := s.k.tr, s.k.tr.lang, s.proc
 	back := &widget.Button{Text: tr.T("procedure.back"), Icon: theme.NavigateBackIcon(), OnTapped: s.k.backToCatalog}
-	name := widget.NewLabelWithStyle(p.Name.In(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	name.SizeName = theme.SizeNameHeadingText
+	name := heading(p.Name.In(lang))
 	name.Wrapping = fyne.TextWrapWord
 
 	body := container.NewVBox(

@@ -25,8 +25,7 @@ func newResumeScreen(k *Kiosk) *resumeScreen { return &resumeScreen{k: k} }
 
 func (s *resumeScreen) build() fyne.CanvasObject {
 	tr := s.k.tr
-	title := widget.NewLabelWithStyle(tr.T("resume.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameHeadingText
+	title := heading(tr.T("resume.title"))
 	home := &widget.Button{Text: tr.T("done.home"), Icon: theme.HomeIcon(), OnTapped: s.k.goHome}
 	s.code = widget.NewEntry()
 	s.code.SetPlaceHolder(tr.T("resume.code.placeholder"))

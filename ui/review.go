@@ -16,8 +16,7 @@ import (
 // button, the problems the whole-form checks found, and the submit button.
 func (s *wizardScreen) review() fyne.CanvasObject {
 	tr := s.k.tr
-	title := widget.NewLabelWithStyle(tr.T("review.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameHeadingText
+	title := heading(tr.T("review.title"))
 	rows := []fyne.CanvasObject{title}
 	for field, msg := range s.k.rejected {
 		l := widget.NewLabel(tr.T("review.rejected", "field", field, "message", msg))

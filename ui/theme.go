@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // counterTheme is Fyne's default theme made for a public counter: large
@@ -96,4 +97,11 @@ func (t *counterTheme) baseSize(name fyne.ThemeSizeName) float32 {
 		return 2
 	}
 	return t.Theme.Size(name)
+}
+
+// heading is a screen's title: bold, in the theme's heading size.
+func heading(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameHeadingText
+	return l
 }

@@ -29,8 +29,7 @@ func newTrackScreen(k *Kiosk) *trackScreen { return &trackScreen{k: k} }
 
 func (s *trackScreen) build() fyne.CanvasObject {
 	tr := s.k.tr
-	title := widget.NewLabelWithStyle(tr.T("track.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameHeadingText
+	title := heading(tr.T("track.title"))
 	home := &widget.Button{Text: tr.T("done.home"), Icon: theme.HomeIcon(), OnTapped: s.k.goHome}
 	s.code = widget.NewEntry()
 	s.code.SetPlaceHolder(tr.T("track.placeholder"))

@@ -82,8 +82,7 @@ func (s *wizardScreen) showProblem(err error) {
 
 func (s *wizardScreen) question(f *kiosk.Field) fyne.CanvasObject {
 	tr, lang := s.k.tr, s.k.tr.lang
-	label := widget.NewLabelWithStyle(f.Label.In(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	label.SizeName = theme.SizeNameHeadingText
+	label := heading(f.Label.In(lang))
 	label.Wrapping = fyne.TextWrapWord
 	parts := []fyne.CanvasObject{label}
 	if help := f.Help.In(lang); help != "" {
