@@ -99,6 +99,28 @@ func (wk *walk) procedure(id string) *kiosk.Procedure {
 	return p
 }
 
+// submit sends the form from the check page and returns the dossier's
+// code, once the receipt shows the one code the reference server filed
+// for p.
+func (wk *walk) submit(dr *walker, p *kiosk.Procedure) string {
+	t := wk.t
+	t.Helper()
+	dr.tap("Gửi hồ sơ")
+	if dr.shows("Còn thông tin chưa đúng") {
+		t.Fatalf("the check page refuses to send; shown %q", dr.texts())
+	}
+	dr.waitShows("Đã nộp hồ sơ thành công")
+	filed, err := wk.b.demo.server.Dossiers()
+	if err != nil || len(filed) != 1 {
+		t.Fatalf("the reference server holds %d dossiers (%v); want the one filed", len(filed), err)
+	}
+	code := filed[0].Code
+	if filed[0].ProcedureID != p.ID || dr.labelAfter("Mã hồ sơ của bạn:") != code {
+		t.Fatalf("the receipt shows code %q; the server filed %+v", dr.labelAfter("Mã hồ sơ của bạn:"), filed[0])
+	}
+	return code
+}
+
 // TestWalkBirthRegistration walks a khai sinh the way a citizen does, on
 // the kiosk wired as `kiosk --demo` wires it: the real offline store,
 // autosaver, outbox and sync loop, central.Client and the reference
@@ -172,21 +194,7 @@ func TestWalkBirthRegistration(t *testing.T) {
 		t.Errorf("before submitting, the store's drafts = %+v, %v; want the one form, resumable", drafts, err)
 	}
 
-	dr.tap("Gửi hồ sơ")
-	if dr.shows("Còn thông tin chưa đúng") {
-		t.Fatalf("the check page refuses to send; shown %q", dr.texts())
-	}
-	dr.waitShows("Đã nộp hồ sơ thành công")
-
-	// The code on the screen is the one the reference server issued.
-	filed, err := b.demo.server.Dossiers()
-	if err != nil || len(filed) != 1 {
-		t.Fatalf("the reference server holds %d dossiers (%v); want the one filed", len(filed), err)
-	}
-	code := filed[0].Code
-	if filed[0].ProcedureID != p.ID || dr.labelAfter("Mã hồ sơ của bạn:") != code {
-		t.Errorf("the receipt shows code %q; the server filed %+v", dr.labelAfter("Mã hồ sơ của bạn:"), filed[0])
-	}
+	code := wk.submit(dr, p) // the code on the screen is the one the reference server issued
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	d, err := b.client.Dossier(ctx, code)
