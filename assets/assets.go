@@ -1,6 +1,7 @@
 // Package assets holds the files the kiosk embeds: the sample procedure
-// catalog, the interface translations and the icon. Each file is embedded
-// by name, never a whole folder, so no stray file ships by accident.
+// catalog, the practice set, the interface translations and the icon.
+// Each file is embedded by name, never a whole folder, so no stray file
+// ships by accident.
 package assets
 
 import _ "embed"
@@ -16,6 +17,8 @@ var (
 	fyneVI []byte
 	//go:embed icon.png
 	icon []byte
+	//go:embed practice.json
+	practice []byte
 )
 
 // SampleCatalog returns the embedded sample catalog (JSON, see kiosk.Catalog).
@@ -40,3 +43,8 @@ func FyneVietnamese() []byte { return fyneVI }
 
 // Icon returns the application icon, a 512 × 512 PNG.
 func Icon() []byte { return icon }
+
+// Practice returns the embedded practice set (JSON, see kiosk/practice):
+// practice procedures in the catalog schema, with a made-up person's
+// sample answer to every question.
+func Practice() []byte { return practice }

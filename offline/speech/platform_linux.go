@@ -1,0 +1,3 @@
+package speech
+
+func platform() backend { return espeakBackend() }
