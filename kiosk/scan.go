@@ -233,11 +233,17 @@ const (
 	ScanCard                     // the QR on a Căn cước card: Scan.Card
 	ScanTracking                 // a receipt's tracking link or a dossier code: Scan.Code
 	ScanHandoff                  // the phone's "continue at the kiosk" QR: Scan.Code is its token
+	ScanStaff                    // a digital-tech team member's badge: Scan.Code is its token
 )
 
 // HandoffQRPrefix starts the QR a phone shows to hand a form back to a
 // kiosk; the token after it is the central system's, opaque to the kiosk.
 const HandoffQRPrefix = "MCK1:HANDOFF:"
+
+// StaffQRPrefix starts the QR on the badge of a member of the digital-tech
+// team; the token after it signs them in as an assistant
+// (central.AssistantSignIn.Badge), and is opaque to the kiosk.
+const StaffQRPrefix = "MCK1:STAFF:"
 
 func (k ScanKind) String() string {
 	switch k {
@@ -247,6 +253,8 @@ func (k ScanKind) String() string {
 		return "tracking"
 	case ScanHandoff:
 		return "handoff"
+	case ScanStaff:
+		return "staff"
 	}
 	return "unknown"
 }
@@ -255,7 +263,7 @@ func (k ScanKind) String() string {
 type Scan struct {
 	Kind ScanKind
 	Card CardData // for ScanCard without an error
-	Code string   // for ScanTracking: the dossier code, unescaped; for ScanHandoff: the token
+	Code string   // for ScanTracking: the dossier code, unescaped; for ScanHandoff and ScanStaff: the token
 }
 
 // Limits on what a scan may be, checked before any work.
@@ -273,7 +281,9 @@ func errScanUnknown() error {
 // ClassifyScan tells what the scanner read. A card's QR (fields split by
 // '|', the first a 12-digit number) is ScanCard with the card's data; the
 // link on a receipt (http or https, any host, a path ending in /t/{code})
-// or a bare dossier code is ScanTracking with the code; anything else is
+// or a bare dossier code is ScanTracking with the code; a phone's hand-back
+// QR (MCK1:HANDOFF:<token>) is ScanHandoff and a team member's badge
+// (MCK1:STAFF:<token>) ScanStaff, each with the token; anything else is
 // ScanUnknown. The error is an *Invalid to show the citizen: for ScanCard
 // it is ParseCardQR's (a card that read badly is still a card, and the
 // citizen should hear about the card, not about an unknown code).
@@ -286,8 +296,10 @@ func ClassifyScan(s string) (Scan, error) {
 	case looksLikeCard(s):
 		c, err := ParseCardQR(s)
 		return Scan{Kind: ScanCard, Card: c}, err
-	case strings.HasPrefix(strings.ToUpper(s), HandoffQRPrefix):
+	case hasPrefixFold(s, HandoffQRPrefix):
 		return handoffToken(s[len(HandoffQRPrefix):])
+	case hasPrefixFold(s, StaffQRPrefix):
+		return staffToken(s[len(StaffQRPrefix):])
 	case strings.Contains(s, "://"):
 		return trackingLink(s)
 	case isDossierCode(s):
@@ -296,22 +308,44 @@ func ClassifyScan(s string) (Scan, error) {
 	return Scan{}, errScanUnknown()
 }
 
-// handoffToken checks a hand-back QR's token: 16 to 128 characters of
-// base64url or hex, as random tokens are written. A scanner acting as a
-// keyboard may send it in the wrong case only if Caps Lock is on, which
-// would spoil base64 anyway: the token is taken as it is.
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case: a scanner
+// typing with Caps Lock on inverts the prefix's letters.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// handoffToken checks a hand-back QR's token (see scanToken).
 func handoffToken(tok string) (Scan, error) {
-	ok := len(tok) >= 16 && len(tok) <= 128
-	for i := 0; ok && i < len(tok); i++ {
-		c := tok[i]
-		ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
-	}
-	if !ok {
+	if !scanToken(tok) {
 		return Scan{}, newInvalid(
 			"Mã QR trên điện thoại chưa đọc được trọn vẹn. Hãy quét lại, giữ điện thoại yên và sáng màn hình.",
 			"The QR code on the phone did not read completely. Scan it again, holding the phone still with its screen bright.")
 	}
 	return Scan{Kind: ScanHandoff, Code: tok}, nil
+}
+
+// staffToken checks a staff badge's token (see scanToken). Whether the
+// badge belongs to anyone is the central system's to say.
+func staffToken(tok string) (Scan, error) {
+	if !scanToken(tok) {
+		return Scan{}, newInvalid(
+			"Thẻ cán bộ chưa đọc được trọn vẹn. Hãy quét lại, giữ thẻ yên trước máy quét.",
+			"The staff badge did not read completely. Scan it again, holding the badge still in front of the scanner.")
+	}
+	return Scan{Kind: ScanStaff, Code: tok}, nil
+}
+
+// scanToken reports whether tok looks like a random token: 16 to 128
+// characters of base64url or hex, as random tokens are written. A scanner
+// acting as a keyboard may send it in the wrong case only if Caps Lock is
+// on, which would spoil base64 anyway: the token is taken as it is.
+func scanToken(tok string) bool {
+	ok := len(tok) >= 16 && len(tok) <= 128
+	for i := 0; ok && i < len(tok); i++ {
+		c := tok[i]
+		ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+	}
+	return ok
 }
 
 // looksLikeCard is true for 12 digits followed by '|'. It does not count

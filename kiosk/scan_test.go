@@ -157,6 +157,16 @@ func TestClassifyScan(t *testing.T) {
 		{"hand-back QR", "MCK1:HANDOFF:q3Jd8_Zx-0aLk2mNpQrStU\r\n", ScanHandoff, "q3Jd8_Zx-0aLk2mNpQrStU", "", ""},
 		{"hand-back QR read short", "MCK1:HANDOFF:q3Jd8", ScanUnknown, "", "", "chưa đọc được trọn vẹn"},
 		{"hand-back QR with a stray character", "MCK1:HANDOFF:q3Jd8_Zx-0aLk2mNp/QrStU", ScanUnknown, "", "", "chưa đọc được trọn vẹn"},
+		{"staff badge", "MCK1:STAFF:Xk3_9aQ-LmN0pR2sT4uV6w\r\n", ScanStaff, "Xk3_9aQ-LmN0pR2sT4uV6w", "", ""},
+		{"staff badge typed with Caps Lock", "mck1:staff:Xk3_9aQ-LmN0pR2sT4uV6w", ScanStaff, "Xk3_9aQ-LmN0pR2sT4uV6w", "", ""},
+		{"staff badge with a hex token", "MCK1:STAFF:" + strings.Repeat("0f", 16), ScanStaff, strings.Repeat("0f", 16), "", ""},
+		{"staff badge of 128 characters", "MCK1:STAFF:" + strings.Repeat("a", 128), ScanStaff, strings.Repeat("a", 128), "", ""},
+		{"staff badge of 129 characters", "MCK1:STAFF:" + strings.Repeat("a", 129), ScanUnknown, "", "", "Thẻ cán bộ chưa đọc được trọn vẹn"},
+		{"staff badge read short", "MCK1:STAFF:Xk3_9aQ", ScanUnknown, "", "", "Thẻ cán bộ chưa đọc được trọn vẹn"},
+		{"staff badge without a token", "MCK1:STAFF:", ScanUnknown, "", "", "Thẻ cán bộ chưa đọc được trọn vẹn"},
+		{"staff badge with a space", "MCK1:STAFF:Xk3_9aQ-LmN0 pR2sT4uV6w", ScanUnknown, "", "", "Thẻ cán bộ chưa đọc được trọn vẹn"},
+		{"staff badge with a Vietnamese letter", "MCK1:STAFF:Xk3_9aQ-LmN0ặR2sT4uV6w", ScanUnknown, "", "", "Thẻ cán bộ chưa đọc được trọn vẹn"},
+		{"another MCK1 kind", "MCK1:ADMIN:Xk3_9aQ-LmN0pR2sT4uV6w", ScanTracking, "MCK1:ADMIN:Xk3_9aQ-LmN0pR2sT4uV6w", "", ""},
 		{"bare code", "000.00.01.H26-260930-0012\r", ScanTracking, "000.00.01.H26-260930-0012", "", ""},
 		{"bare code of 64", strings.Repeat("x", 64), ScanTracking, strings.Repeat("x", 64), "", ""},
 		{"bare code of 65", strings.Repeat("x", 65), ScanUnknown, "", "", "Kiosk không nhận ra mã vừa quét"},
@@ -193,7 +203,7 @@ func TestClassifyScan(t *testing.T) {
 }
 
 func TestScanKindString(t *testing.T) {
-	for k, want := range map[ScanKind]string{ScanUnknown: "unknown", ScanCard: "card", ScanTracking: "tracking", ScanHandoff: "handoff", 42: "unknown"} {
+	for k, want := range map[ScanKind]string{ScanUnknown: "unknown", ScanCard: "card", ScanTracking: "tracking", ScanHandoff: "handoff", ScanStaff: "staff", 42: "unknown"} {
 		if got := k.String(); got != want {
 			t.Errorf("ScanKind(%d).String() = %q; want %q", int(k), got, want)
 		}
@@ -354,6 +364,7 @@ func FuzzClassifyScan(f *testing.F) {
 		cardQR, "http://127.0.0.1:8787/t/000.00.01.H26-261127-0001", "https://x/t/a%2Fb", "H26-0001\r\n",
 		"", "hello world", "https://example.com/about", "001085012345|", "HTTP://X/T/%", "\xff",
 		"MCK1:HANDOFF:q3Jd8_Zx-0aLk2mNpQrStU", "mck1:handoff:",
+		"MCK1:STAFF:Xk3_9aQ-LmN0pR2sT4uV6w", "mck1:staff:", "MCK1:STAFF:\u017ftaff", "MCK1:ſTAFF:Xk3_9aQ-LmN0pR2sT4uV6w",
 	} {
 		f.Add(s)
 	}
@@ -373,7 +384,10 @@ func scanInvariants(t *testing.T, s string, got Scan, err error) {
 		} else if got.Card.PersonalID == "" {
 			t.Errorf("ClassifyScan(%q) = %+v, nil; want the card's data", s, got)
 		}
-	case ScanHandoff:
+	case ScanHandoff, ScanStaff:
+		if !hasPrefixFold(strings.TrimSpace(s), map[ScanKind]string{ScanHandoff: HandoffQRPrefix, ScanStaff: StaffQRPrefix}[got.Kind]) {
+			t.Errorf("ClassifyScan(%q) = %+v; want %v only for its own prefix", s, got, got.Kind)
+		}
 		if err != nil || len(got.Code) < 16 || len(got.Code) > 128 || strings.Trim(got.Code, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != "" {
 			t.Errorf("ClassifyScan(%q) = %+v, %v; want a token of 16–128 URL-safe characters", s, got, err)
 		}

@@ -7,7 +7,15 @@
 // http://HOST:PORT/devices, or GET /v1/devices with
 // Authorization: Bearer <staff token>. Set it with -staff-token or
 // CENTRALSIM_STAFF_TOKEN (which keeps it out of the process list);
-// without either, centralsim makes one up and prints it at start.
+// without either, centralsim makes one up and prints it at start. The
+// same sign-in opens http://HOST:PORT/help, the help queue for the
+// digital-tech team.
+//
+// Each -assistant "Name:PIN" registers a member of that team, who signs in
+// at a kiosk with the PIN or with a badge: centralsim makes a fresh badge
+// token for each and prints its QR payload (MCK1:STAFF:<token>) at start.
+// Without -assistant, the team registered last time is kept. The PIN shows
+// in the process list: use training PINs.
 package main
 
 import (
@@ -40,6 +48,21 @@ type config struct {
 	opts                centralsim.Options
 }
 
+// parseAssistant reads -assistant's "Name:PIN" into an account with a
+// fresh badge. The name may hold colons; the PIN is after the last one.
+// Its errors never repeat the PIN.
+func parseAssistant(v string) (centralsim.AssistantAccount, error) {
+	i := strings.LastIndex(v, ":")
+	if i < 0 {
+		return centralsim.AssistantAccount{}, errors.New(`want "Name:PIN", e.g. "Nguyễn Thị Lan:482913"`)
+	}
+	a, err := centralsim.NewAssistant(v[:i], v[i+1:])
+	if err != nil {
+		return a, errors.New(`want "Name:PIN" with a name and a PIN of 4 to 8 digits`)
+	}
+	return a, nil
+}
+
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("centralsim", flag.ContinueOnError)
@@ -47,7 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8787", "listen address (host:port)")
 	fs.StringVar(&c.opts.DataFile, "data", "centralsim.db", "bbolt data file; everything survives a restart")
 	fs.StringVar(&c.opts.EnrollCode, "enroll-code", "", "a one-time device enrolment code to accept (default: a random one, printed at start)")
-	fs.StringVar(&c.opts.StaffToken, "staff-token", "", "the token IT staff use to list the kiosks and their health (GET /v1/devices, the /devices page), at least 16 characters (default: $"+staffTokenEnv+", else a random one, printed at start)")
+	fs.StringVar(&c.opts.StaffToken, "staff-token", "", "the token staff use to list the kiosks and their health (GET /v1/devices, the /devices page), read the metrics (GET /v1/metrics) and work the help queue (the /help page), at least 16 characters (default: $"+staffTokenEnv+", else a random one, printed at start)")
 	fs.StringVar(&c.opts.PublicURL, "public-url", "", "base URL phones use to reach this server, e.g. http://192.168.1.10:8787 (default: the address each request came to)")
 	fs.StringVar(&c.catalog, "catalog", "", "catalog JSON file to serve (default: the embedded sample catalog)")
 	fs.DurationVar(&c.opts.StepEvery, "step-every", 0, "move each dossier on a status (received → processing → done) after this long; 0 never does")
@@ -64,6 +87,13 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 			c.opts.Holidays = append(c.opts.Holidays, d)
 		}
 		return nil
+	})
+	fs.Func("assistant", `a member of the digital-tech team, "Name:PIN" (PIN: 4 to 8 digits), who signs in at kiosks with the PIN or with a badge whose QR is printed at start; repeat for each; without it the team registered last time is kept`, func(v string) error {
+		a, err := parseAssistant(v)
+		if err == nil {
+			c.opts.Assistants = append(c.opts.Assistants, a)
+		}
+		return err
 	})
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "console", "log format: console or json")
@@ -133,14 +163,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "centralsim listening on http://%s\nenrolment code: %s\n", ln.Addr(), srv.EnrollCode())
 	if madeUp {
-		fmt.Fprintf(stdout, "staff token: %s (kiosk health: http://%s/devices)\n", c.opts.StaffToken, ln.Addr())
+		fmt.Fprintf(stdout, "staff token: %s (kiosk health: http://%s/devices, help queue: http://%s/help)\n", c.opts.StaffToken, ln.Addr(), ln.Addr())
 	}
+	printAssistants(stdout, c.opts.Assistants, srv)
 	if err := serve(ctx, srv, ln); err != nil {
 		log.Error().Err(err).Msg("server stopped")
 		return 1
 	}
 	log.Info().Msg("stopped")
 	return 0
+}
+
+// printAssistants prints the badge QR payload of each assistant just
+// registered (to stdout, as the enrolment code: never to the log), or how
+// many were kept from the data file, whose badges were printed before.
+func printAssistants(stdout io.Writer, registered []centralsim.AssistantAccount, srv *centralsim.Server) {
+	for _, a := range registered {
+		fmt.Fprintf(stdout, "assistant badge: %s (%s, %s)\n", a.BadgeQR(), a.Name, a.ID)
+	}
+	if kept := srv.Assistants(); len(registered) == 0 && len(kept) > 0 {
+		fmt.Fprintf(stdout, "assistants: %d kept from the data file (their badges as printed when registered)\n", len(kept))
+	}
 }
 
 // serve serves until ctx ends, then shuts down gracefully: requests in

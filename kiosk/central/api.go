@@ -311,17 +311,68 @@ type HelpTicket struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// Metrics are aggregated self-service figures, never personal data.
+// Metrics are aggregated self-service figures, never personal data and
+// never free text: one entry per day and procedure. A kiosk sends a day
+// again as it grows; the central system keeps the latest entry per
+// device, day and procedure, so a resent day is never counted twice.
 type Metrics struct {
-	PeriodStart  time.Time      `json:"period_start"`
-	PeriodEnd    time.Time      `json:"period_end"`
-	Sessions     int            `json:"sessions"`
-	Submitted    int            `json:"submitted"`
-	SelfServed   int            `json:"self_served"`
-	Assisted     int            `json:"assisted"`
-	Practice     int            `json:"practice"`
-	Abandoned    map[string]int `json:"abandoned,omitempty"` // by step
-	HelpRequests int            `json:"help_requests"`
+	Days []MetricsDay `json:"days"`
+}
+
+// MetricsDay is one procedure's figures on one day at one kiosk. Step
+// names are the kiosk's step identifiers ("consent", "q:<field id>",
+// "papers", "review", "pay"), never what the citizen typed.
+type MetricsDay struct {
+	Date         string `json:"date"`      // yyyy-mm-dd, the kiosk's local day
+	Procedure    string `json:"procedure"` // procedure ID; practice procedures too
+	Started      int    `json:"started"`
+	Finished     int    `json:"finished"`
+	SelfServed   int    `json:"self_served"` // finished without a help request or an assistant
+	Assisted     int    `json:"assisted"`    // finished with an assistant signed in
+	HelpRequests int    `json:"help_requests"`
+	Practice     int    `json:"practice"` // practice sessions (not in the counts above)
+	// Abandoned counts the sessions left unfinished by the step they
+	// stopped at.
+	Abandoned map[string]int `json:"abandoned,omitempty"`
+	// StepMedianSeconds is the median time a step took, by step.
+	StepMedianSeconds map[string]float64 `json:"step_median_seconds,omitempty"`
+	// Ratings counts the citizens who gave 1, 2, 3, 4 and 5 stars.
+	Ratings [5]int `json:"ratings"`
+}
+
+// MetricsList is what the central system holds of the kiosks' figures for
+// a range of days (GET /v1/metrics, with the staff token).
+type MetricsList struct {
+	From       string          `json:"from,omitempty"` // yyyy-mm-dd, as asked; "" for no lower bound
+	To         string          `json:"to,omitempty"`   // yyyy-mm-dd, as asked; "" for no upper bound
+	Devices    []DeviceMetrics `json:"devices"`
+	ServerTime time.Time       `json:"server_time"`
+}
+
+// DeviceMetrics is one kiosk's stored days: the latest entry it sent for
+// each day and procedure, by date and then procedure.
+type DeviceMetrics struct {
+	DeviceID string `json:"device_id"`
+	Location string `json:"location"`
+	// UpdatedAt is when the newest of these entries arrived.
+	UpdatedAt time.Time    `json:"updated_at"`
+	Days      []MetricsDay `json:"days"`
+}
+
+// AssistantSignIn is a member of the digital-tech team signing in at a
+// kiosk to guide a citizen: with the token of their badge's QR
+// (MCK1:STAFF:<token>) or with their PIN, one of the two.
+type AssistantSignIn struct {
+	Badge string `json:"badge,omitempty"`
+	PIN   string `json:"pin,omitempty"`
+}
+
+// Assistant is a team member as the central system knows them. The name
+// is staff data, shown on the kiosk's coach bar; it never reaches a
+// dossier or the metrics.
+type Assistant struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // Catalog is the procedure catalog the API serves.

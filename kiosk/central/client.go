@@ -302,13 +302,17 @@ type call struct {
 	anonymous   bool          // no Authorization: enrolment
 	limit       int64         // response cap
 	timeout     time.Duration // per attempt
+	// once: never retried, whatever happens (an assistant's sign-in,
+	// where a resent wrong PIN would count twice towards the lock).
+	once bool
 }
 
-// callInfo travels in the request's context to the attempt timeout and
-// the retry hook.
+// callInfo travels in the request's context to the attempt timeout, the
+// retry condition and the retry hook.
 type callInfo struct {
 	route   string
 	timeout time.Duration
+	once    bool
 }
 
 type callInfoKey struct{}
@@ -341,7 +345,7 @@ func (c *Client) request(ctx context.Context, cl call) *resty.Request {
 	deviceID, token, lang := c.deviceID, c.token, c.lang
 	c.mu.RUnlock()
 
-	ctx = context.WithValue(ctx, callInfoKey{}, callInfo{route: cl.route, timeout: cl.timeout})
+	ctx = context.WithValue(ctx, callInfoKey{}, callInfo{route: cl.route, timeout: cl.timeout, once: cl.once})
 	r := c.rc.R().SetContext(ctx).
 		SetResponseBodyLimit(int(cl.limit)).
 		SetHeader("User-Agent", userAgent(c.cfg.Version, deviceID)).
@@ -400,7 +404,8 @@ func (c *Client) classify(ctx context.Context, cl call, resp *resty.Response, er
 	}
 	var eb ErrorBody
 	_ = json.Unmarshal(resp.Body(), &eb) // a body that is not ours still has a status
-	return fmt.Errorf("%s: %w", op, statusError(resp.StatusCode(), eb.Error))
+	retryAfter, _ := parseRetryAfter(resp.Header().Get(HeaderRetryAfter), time.Now())
+	return fmt.Errorf("%s: %w", op, statusError(resp.StatusCode(), eb.Error, retryAfter))
 }
 
 func isSuccess(status int) bool {
@@ -438,11 +443,16 @@ func unwrapURLError(err error) error {
 
 // shouldRetry is the whole retry condition (it replaces resty's default):
 // network failures, 429, 5xx but 501, and 409 idempotency_in_progress.
-// Never any other 4xx. The caller's cancelled context never gets here:
-// resty checks it first.
+// Never any other 4xx, and nothing for a call marked once. The caller's
+// cancelled context never gets here: resty checks it first.
 func (c *Client) shouldRetry(resp *resty.Response, err error) bool {
 	if resp == nil {
 		return false // resty failed before sending (bad URL, body): no attempt was made
+	}
+	if resp.Request != nil {
+		if info, _ := resp.Request.Context().Value(callInfoKey{}).(callInfo); info.once {
+			return false
+		}
 	}
 	if err != nil {
 		return retryableError(err)
@@ -926,7 +936,41 @@ func (c *Client) HelpRequests(ctx context.Context, state string) ([]HelpTicket, 
 	return out.Tickets, c.getJSON(ctx, cl, &out)
 }
 
-// SendMetrics sends aggregated self-service figures.
+// HelpTicket reads one of this kiosk's help tickets, with its place in the
+// queue now (0 once taken), so the kiosk can tell the citizen how many
+// are before them and when help is on its way. Another kiosk's ticket is
+// ErrNotFound.
+func (c *Client) HelpTicket(ctx context.Context, id string) (HelpTicket, error) {
+	cl := c.newCall(http.MethodGet, "/v1/help-requests/{id}")
+	cl.params = map[string]string{"id": id}
+	var out HelpTicket
+	return out, c.getJSON(ctx, cl, &out)
+}
+
+// SendMetrics sends aggregated self-service figures: one entry per day
+// and procedure. Resending a day replaces what the central system holds
+// for it, so a kiosk sends its open days again as they grow.
 func (c *Client) SendMetrics(ctx context.Context, m Metrics) error {
 	return c.postJSON(ctx, "/v1/metrics", m, nil)
+}
+
+// SignInAssistant checks a member of the digital-tech team in at the
+// kiosk, by the token of their badge (kiosk.ScanStaff) or their PIN. A
+// wrong one is ErrAssistantUnknown; after too many wrong tries the kiosk
+// is locked out for a while, ErrAssistantLocked, and the *APIError says
+// how long in RetryAfter.
+//
+// It is sent once, never retried: it creates nothing (so it has no
+// Idempotency-Key), but each wrong try counts towards the lock, and a
+// resent one would count twice. A network failure is ErrOffline after
+// one attempt; the assistant simply tries again. Its body is never
+// logged (the Client logs no bodies).
+func (c *Client) SignInAssistant(ctx context.Context, req AssistantSignIn) (Assistant, error) {
+	cl := c.newCall(http.MethodPost, "/v1/assistants/sign-in")
+	if err := cl.jsonBody(req); err != nil {
+		return Assistant{}, err
+	}
+	cl.once = true
+	var out Assistant
+	return out, c.doJSON(ctx, cl, &out)
 }

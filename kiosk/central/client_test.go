@@ -741,10 +741,25 @@ func testAfterVisit(t *testing.T, c *central.Client, code string) {
 	if err != nil || len(queue) != 1 || queue[0].ID != ticket.ID {
 		t.Errorf("HelpRequests(open) = %+v, %v; want [%s]", queue, err, ticket.ID)
 	}
-	now := time.Now().UTC()
-	m := central.Metrics{PeriodStart: now.Add(-time.Hour), PeriodEnd: now, Sessions: 3, Submitted: 1, SelfServed: 1, HelpRequests: 1}
+	if got, err := c.HelpTicket(ctx, ticket.ID); err != nil || got.ID != ticket.ID || got.Position != 1 || got.State != central.HelpOpen {
+		t.Errorf("HelpTicket(%s) = %+v, %v; want it open, first in the queue", ticket.ID, got, err)
+	}
+	if _, err := c.HelpTicket(ctx, "help_99999999"); !errors.Is(err, central.ErrNotFound) {
+		t.Errorf("HelpTicket(unknown) = %v; want ErrNotFound", err)
+	}
+	today := time.Now().Format(time.DateOnly)
+	m := central.Metrics{Days: []central.MetricsDay{{
+		Date: today, Procedure: "dang-ky-khai-sinh", Started: 3, Finished: 1, SelfServed: 1, HelpRequests: 1,
+		Abandoned: map[string]int{"q:mother_id": 1}, StepMedianSeconds: map[string]float64{"consent": 12.5},
+		Ratings: [5]int{0, 0, 0, 0, 1},
+	}}}
 	if err := c.SendMetrics(ctx, m); err != nil {
 		t.Errorf("SendMetrics() = %v", err)
+	}
+	m.Days[0].Abandoned = map[string]int{"Nguyễn Thị Mai": 1} // free text never travels
+	var valErr *central.ValidationError
+	if err := c.SendMetrics(ctx, m); !errors.As(err, &valErr) || valErr.Fields["days[0].abandoned"] == "" {
+		t.Errorf("SendMetrics(a name as a step) = %v; want a ValidationError for days[0].abandoned", err)
 	}
 }
 

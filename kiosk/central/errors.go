@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 )
 
 // The Client's errors are a small closed set, in the style of upspin's
@@ -22,6 +23,9 @@ import (
 //     one we trust (or something intercepts TLS). Needs a person; pause
 //     every sender, never drop queued work for it.
 //   - errors.Is(err, ErrNotFound): no such dossier, payment, session…
+//   - errors.Is(err, ErrAssistantUnknown) or ErrAssistantLocked: an
+//     assistant's sign-in was refused (SignInAssistant); the *APIError
+//     of a locked one holds how long to wait in RetryAfter.
 //   - errors.Is(err, ErrResponseTooLarge): the answer exceeded the cap.
 //   - errors.As(err, &*ValidationError): 422 with a message per field, in
 //     the language asked for; show them next to the fields.
@@ -49,12 +53,23 @@ var (
 	ErrUntrusted = errors.New("the server's TLS certificate is not trusted")
 	// ErrResponseTooLarge: the answer was longer than the configured cap.
 	ErrResponseTooLarge = errors.New("the response is larger than allowed")
+	// ErrAssistantUnknown is a 401 assistant_unknown: no team member has
+	// that PIN or badge. It is about the person at the kiosk, not the
+	// device: it is never ErrUnauthorized.
+	ErrAssistantUnknown = errors.New("no assistant has that PIN or badge")
+	// ErrAssistantLocked is a 429 assistant_locked: too many wrong PINs or
+	// badges from this kiosk; errors.As finds its *APIError, whose
+	// RetryAfter says when to try again. The right PIN is refused too
+	// until then.
+	ErrAssistantLocked = errors.New("assistant sign-in is locked on this kiosk for a while")
 )
 
 // Codes of the API's error answers that the client acts on.
 const (
 	CodeValidationFailed      = "validation_failed"
 	CodeIdempotencyInProgress = "idempotency_in_progress"
+	CodeAssistantUnknown      = "assistant_unknown"
+	CodeAssistantLocked       = "assistant_locked"
 )
 
 // APIError is an error answer of the API that has no sentinel of its own
@@ -63,6 +78,9 @@ type APIError struct {
 	Status  int    // HTTP status
 	Code    string // the contract's error code, e.g. "invalid_enroll_code"
 	Message string // in the language the Client asked for
+	// RetryAfter is the answer's Retry-After (429, 503), uncapped; 0 when
+	// it had none.
+	RetryAfter time.Duration
 }
 
 func (e *APIError) Error() string {
@@ -76,14 +94,20 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("%d %s: %s", e.Status, code, e.Message)
 }
 
-// Is makes errors.Is(err, ErrUnauthorized) and errors.Is(err, ErrNotFound)
-// true for the matching statuses.
+// Is makes errors.Is(err, ErrUnauthorized), ErrNotFound,
+// ErrAssistantUnknown and ErrAssistantLocked true for the matching
+// answers. A refused assistant is a 401 too, but the device's token is
+// fine: it must not pause the kiosk's senders as ErrUnauthorized does.
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrUnauthorized:
-		return e.Status == http.StatusUnauthorized
+		return e.Status == http.StatusUnauthorized && e.Code != CodeAssistantUnknown
 	case ErrNotFound:
 		return e.Status == http.StatusNotFound
+	case ErrAssistantUnknown:
+		return e.Status == http.StatusUnauthorized && e.Code == CodeAssistantUnknown
+	case ErrAssistantLocked:
+		return e.Status == http.StatusTooManyRequests && e.Code == CodeAssistantLocked
 	}
 	return false
 }
@@ -161,10 +185,11 @@ func IsTransient(err error) bool {
 	return false
 }
 
-// statusError turns an error answer into the closed set above.
-func statusError(status int, detail ErrorDetail) error {
+// statusError turns an error answer into the closed set above;
+// retryAfter is the answer's Retry-After (0: none).
+func statusError(status int, detail ErrorDetail, retryAfter time.Duration) error {
 	if status == http.StatusUnprocessableEntity && (detail.Code == CodeValidationFailed || len(detail.Fields) > 0) {
 		return &ValidationError{Code: detail.Code, Message: detail.Message, Fields: detail.Fields}
 	}
-	return &APIError{Status: status, Code: detail.Code, Message: detail.Message}
+	return &APIError{Status: status, Code: detail.Code, Message: detail.Message, RetryAfter: retryAfter}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/motcua/kiosk/kiosk"
 	"github.com/motcua/kiosk/kiosk/central"
 	"github.com/motcua/kiosk/kiosk/centralsim"
 )
@@ -19,11 +20,16 @@ import (
 // startExampleServer runs the reference server on a loopback port, as
 // `kiosk --demo` does.
 func startExampleServer() (url, code string, stop func()) {
+	return startExampleServerWith(centralsim.Options{})
+}
+
+func startExampleServerWith(opts centralsim.Options) (url, code string, stop func()) {
 	dir, err := os.MkdirTemp("", "central-example-")
 	if err != nil {
 		panic(err)
 	}
-	s, err := centralsim.Open(centralsim.Options{DataFile: filepath.Join(dir, "c.db"), Log: zerolog.Nop()})
+	opts.DataFile, opts.Log = filepath.Join(dir, "c.db"), zerolog.Nop()
+	s, err := centralsim.Open(opts)
 	if err != nil {
 		panic(err)
 	}
@@ -85,6 +91,30 @@ func ExampleClient_SubmitDossierWithKey() {
 	again, err := c.SubmitDossierWithKey(ctx, key, req) // e.g. after a restart
 	fmt.Println(again.Code == first.Code, err)
 	// Output: true <nil>
+}
+
+// A member of the digital-tech team scans their badge at the kiosk: the
+// scanner's text is classified, and its token signs them in. A wrong PIN
+// is the person's mistake, not the device's: never ErrUnauthorized.
+func ExampleClient_SignInAssistant() {
+	lan, _ := centralsim.NewAssistant("Nguyễn Thị Lan", "482913")
+	url, code, stop := startExampleServerWith(centralsim.Options{Assistants: []centralsim.AssistantAccount{lan}})
+	defer stop()
+	ctx := context.Background()
+	c, _ := central.New(central.Config{BaseURL: url})
+	enr, _ := c.Enroll(ctx, central.EnrollRequest{Code: code, Hostname: "kiosk-01"})
+	c.SetCredentials(enr.DeviceID, enr.DeviceToken)
+
+	scan, _ := kiosk.ClassifyScan(lan.BadgeQR() + "\r\n") // what the scanner typed
+	if scan.Kind == kiosk.ScanStaff {
+		a, err := c.SignInAssistant(ctx, central.AssistantSignIn{Badge: scan.Code})
+		fmt.Println(a.Name, err)
+	}
+	_, err := c.SignInAssistant(ctx, central.AssistantSignIn{PIN: "0000"})
+	fmt.Println(errors.Is(err, central.ErrAssistantUnknown), errors.Is(err, central.ErrUnauthorized))
+	// Output:
+	// Nguyễn Thị Lan <nil>
+	// true false
 }
 
 // What a sender does with an error: retry later, fix the answers, or stop

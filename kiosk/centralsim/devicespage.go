@@ -1,11 +1,7 @@
 package centralsim
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/hex"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -15,19 +11,12 @@ import (
 )
 
 // The devices page (/devices) is GET /v1/devices for people: IT staff
-// sign in once with the staff token, which leaves a cookie derived from
-// it (HttpOnly, SameSite=Strict, for /devices only, a working day long),
-// and see every kiosk's health in a table that refreshes itself each
-// minute. Like the phone pages it runs no script and is never cached.
+// sign in once with the staff token (staffpages.go) and see every kiosk's
+// health in a table that refreshes itself each minute.
 
 const (
-	minStaffToken     = 16 // characters
-	staffSignInLimit  = 10 // sign-in attempts per address and window
-	staffSignInWindow = time.Minute
-	staffCookieName   = "centralsim_staff"
-	staffCookieLife   = 8 * time.Hour
-	devicesRefresh    = 60 // seconds between reloads of the page
-	lowDiskBytes      = 500 << 20
+	devicesRefresh = 60 // seconds between reloads of the page
+	lowDiskBytes   = 500 << 20
 )
 
 var devicesPage = newPage(`<style>main{max-width:none}table{border-collapse:collapse;width:100%;font-size:16px}
@@ -51,23 +40,9 @@ th,td{border-bottom:1px solid #bbb;padding:6px 8px;text-align:left;vertical-alig
 <form method="post" action="{{.Action}}"><input type="hidden" name="action" value="sign_out"><button type="submit" class="secondary">{{t $.Lang "Đăng xuất" "Sign out"}}</button></form>
 {{end}}`)
 
-var signInPage = newPage(`{{with .Data}}
-<p>{{t $.Lang "Trang dành cho cán bộ kỹ thuật: tình trạng các máy kiosk." "For IT staff: the health of the kiosks."}}</p>
-{{if .Problem}}<div class="box err"><p>{{.Problem}}</p></div>{{end}}
-<form method="post" action="{{.Action}}">
-<label for="token">{{t $.Lang "Mã cán bộ" "Staff token"}}</label>
-<input id="token" name="token" type="password" autocomplete="current-password" required>
-<button type="submit">{{t $.Lang "Đăng nhập" "Sign in"}}</button>
-</form>
-{{end}}`)
-
 var (
-	devicesTitle   = kiosk.Text{VI: "Thiết bị kiosk", EN: "Kiosk devices"}
-	signInTitle    = kiosk.Text{VI: "Đăng nhập cán bộ", EN: "Staff sign-in"}
-	signInWrong    = kiosk.Text{VI: "Mã cán bộ không đúng.", EN: "The staff token is wrong."}
-	signInTooMany  = kiosk.Text{VI: "Đã thử quá nhiều lần. Vui lòng đợi một phút rồi thử lại.", EN: "Too many tries. Please wait a minute and try again."}
-	signInDisabled = kiosk.Text{VI: "Máy chủ chưa được cấu hình mã cán bộ (-staff-token).", EN: "The server has no staff token configured (-staff-token)."}
-	deviceStates   = map[string]kiosk.Text{
+	devicesTitle = kiosk.Text{VI: "Thiết bị kiosk", EN: "Kiosk devices"}
+	deviceStates = map[string]kiosk.Text{
 		"stale":     {VI: "Mất liên lạc", EN: "Not reporting"},
 		"new":       {VI: "Chưa báo cáo", EN: "No heartbeat yet"},
 		"blocked":   {VI: "Tạm dừng gửi hồ sơ", EN: "Sending paused"},
@@ -97,14 +72,9 @@ type deviceRow struct {
 
 type incidentRow struct{ At, Kind, Details string }
 
-type signInView struct {
-	Problem string
-	Action  string
-}
-
 func (s *Server) handleDevicesPage(w http.ResponseWriter, r *http.Request) {
 	if !s.staffCookieOK(r) {
-		s.writeSignIn(w, r, http.StatusUnauthorized, kiosk.Text{})
+		s.writeSignIn(w, r, devicesStaffPage, http.StatusUnauthorized, kiosk.Text{})
 		return
 	}
 	list, err := s.Devices()
@@ -113,92 +83,12 @@ func (s *Server) handleDevicesPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Refresh", fmt.Sprint(devicesRefresh))
-	writePage(w, r, http.StatusOK, devicesPage, devicesTitle, newDevicesView(list, pageLang(r), pageAction(r)))
+	writePage(w, r, http.StatusOK, devicesPage, devicesTitle, newDevicesView(list, pageLang(r), devicesStaffPage.action(r)))
 }
 
 // handleDevicesPagePost signs in with the staff token, or out.
 func (s *Server) handleDevicesPagePost(w http.ResponseWriter, r *http.Request) {
-	if !s.phoneSameOrigin(r) {
-		http.Error(w, "cross-site form post refused", http.StatusForbidden)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "bad form", http.StatusBadRequest)
-		return
-	}
-	if r.PostFormValue("action") == "sign_out" {
-		s.setStaffCookie(w, r, "", -1)
-		http.Redirect(w, r, pageAction(r), http.StatusSeeOther)
-		return
-	}
-	if s.opts.StaffToken == "" {
-		s.writeSignIn(w, r, http.StatusUnauthorized, signInDisabled)
-		return
-	}
-	if ok, _ := s.staffSignIns.allow(clientAddr(r), s.opts.Now()); !ok {
-		s.writeSignIn(w, r, http.StatusTooManyRequests, signInTooMany)
-		return
-	}
-	if !s.isStaffToken(r.PostFormValue("token")) {
-		s.log.Warn().Msg("wrong staff token on the devices page")
-		s.writeSignIn(w, r, http.StatusUnauthorized, signInWrong)
-		return
-	}
-	s.setStaffCookie(w, r, s.staffCookieValue(), int(staffCookieLife/time.Second))
-	http.Redirect(w, r, pageAction(r), http.StatusSeeOther)
-}
-
-func (s *Server) writeSignIn(w http.ResponseWriter, r *http.Request, status int, problem kiosk.Text) {
-	v := signInView{Action: pageAction(r)}
-	if problem != (kiosk.Text{}) {
-		v.Problem = problem.In(pageLang(r))
-	}
-	writePage(w, r, status, signInPage, signInTitle, v)
-}
-
-// pageAction is /devices in the page's language.
-func pageAction(r *http.Request) string {
-	if pageLang(r) == kiosk.EN {
-		return "/devices?lang=en"
-	}
-	return "/devices"
-}
-
-// staffCookieValue is derived from the staff token, so the cookie is not
-// the token itself and stops working when the token changes.
-func (s *Server) staffCookieValue() string {
-	sum := sha256.Sum256([]byte("centralsim staff page\x00" + s.opts.StaffToken))
-	return hex.EncodeToString(sum[:])
-}
-
-func (s *Server) staffCookieOK(r *http.Request) bool {
-	c, err := r.Cookie(staffCookieName)
-	if err != nil || s.opts.StaffToken == "" {
-		return false
-	}
-	return subtle.ConstantTimeCompare([]byte(c.Value), []byte(s.staffCookieValue())) == 1
-}
-
-func (s *Server) setStaffCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{
-		Name:     staffCookieName,
-		Value:    value,
-		Path:     "/devices",
-		MaxAge:   maxAge,
-		HttpOnly: true,
-		SameSite: http.SameSiteStrictMode,
-		Secure:   r.TLS != nil || strings.HasPrefix(s.opts.PublicURL, "https:"),
-	})
-}
-
-// clientAddr is the request's remote IP address, the key of sign-in limits.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	s.staffPost(w, r, devicesStaffPage, nil)
 }
 
 func newDevicesView(list central.DeviceList, lang kiosk.Lang, action string) devicesView {

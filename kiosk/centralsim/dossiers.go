@@ -281,3 +281,22 @@ func (s *Server) Dossiers() ([]central.Dossier, error) {
 	slices.SortFunc(out, func(a, b central.Dossier) int { return strings.Compare(a.Code, b.Code) })
 	return out, err
 }
+
+// ErrNoDossier is returned for a dossier code no dossier has.
+var ErrNoDossier = errors.New("centralsim: no dossier has this code")
+
+// Assisted reports whether the dossier with this code was filed with a
+// member of the digital-tech team signed in at the kiosk (its request's
+// assisted flag); ErrNoDossier when no dossier has the code.
+func (s *Server) Assisted(code string) (bool, error) {
+	var rec dossierRecord
+	var found bool
+	err := s.db.View(func(tx *bolt.Tx) (err error) {
+		found, err = getJSON(tx, bucketDossiers, code, &rec)
+		return err
+	})
+	if err == nil && !found {
+		err = ErrNoDossier
+	}
+	return rec.Request.Assisted, err
+}

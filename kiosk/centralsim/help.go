@@ -1,7 +1,6 @@
 package centralsim
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,13 +17,12 @@ import (
 )
 
 // This file holds what a kiosk reports besides dossiers: citizens'
-// feedback, help requests for the digital-tech team, and aggregated
-// self-service figures.
+// feedback and help requests for the digital-tech team (metrics.go has
+// the aggregated self-service figures).
 
 const (
 	maxFeedbackComment = 1000 // characters
 	maxScreenLen       = 64   // characters of a help request's screen and step names
-	maxAbandonedSteps  = 100  // distinct steps in one metrics report
 )
 
 // feedbackRecord is one citizen's rating. The comment is free text and may
@@ -34,13 +32,6 @@ type feedbackRecord struct {
 	ID        string    `json:"id"`
 	DeviceID  string    `json:"device_id"`
 	CreatedAt time.Time `json:"created_at"`
-}
-
-// metricsRecord is one metrics report as a device sent it.
-type metricsRecord struct {
-	central.Metrics
-	DeviceID   string    `json:"device_id"`
-	ReceivedAt time.Time `json:"received_at"`
 }
 
 var (
@@ -71,14 +62,6 @@ var (
 	helpMsgNegative = kiosk.Text{
 		VI: "Số liệu không được là số âm.",
 		EN: "A count cannot be negative.",
-	}
-	helpMsgPeriod = kiosk.Text{
-		VI: "Thời điểm kết thúc phải sau thời điểm bắt đầu.",
-		EN: "The period must end after it starts.",
-	}
-	helpMsgAbandoned = kiosk.Text{
-		VI: fmt.Sprintf("Quá nhiều bước: tối đa %d bước, mỗi tên tối đa %d ký tự.", maxAbandonedSteps, maxScreenLen),
-		EN: fmt.Sprintf("Too many steps: at most %d, each name at most %d characters.", maxAbandonedSteps, maxScreenLen),
 	}
 	errHelpState = newAPIError(http.StatusBadRequest, "bad_request",
 		"Trạng thái phải là open, taken hoặc done.", "state must be open, taken or done.")
@@ -212,25 +195,77 @@ func (s *Server) handleListHelp(w http.ResponseWriter, r *http.Request) {
 // helpTickets lists the tickets in state, oldest first, with the open
 // ones numbered by their place in the queue (others have position 0).
 func helpTickets(tx *bolt.Tx, state string) ([]central.HelpTicket, error) {
-	tickets := []central.HelpTicket{}
+	recs, err := helpRecords(tx, state)
+	tickets := make([]central.HelpTicket, len(recs))
+	for i, rec := range recs {
+		tickets[i] = rec.HelpTicket
+	}
+	return tickets, err
+}
+
+// helpRecords is helpTickets with what only staff see (when a ticket was
+// taken or done).
+func helpRecords(tx *bolt.Tx, state string) ([]helpRecord, error) {
+	recs := []helpRecord{}
 	err := tx.Bucket(bucketHelp).ForEach(func(_, v []byte) error {
 		var rec helpRecord
 		if err := json.Unmarshal(v, &rec); err != nil {
 			return err
 		}
 		if rec.State == state {
-			tickets = append(tickets, rec.HelpTicket)
+			recs = append(recs, rec)
 		}
 		return nil
 	})
-	slices.SortStableFunc(tickets, func(a, b central.HelpTicket) int { return a.CreatedAt.Compare(b.CreatedAt) })
-	for i := range tickets {
-		tickets[i].Position = 0
+	slices.SortStableFunc(recs, func(a, b helpRecord) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	for i := range recs {
+		recs[i].Position = 0
 		if state == central.HelpOpen {
-			tickets[i].Position = i + 1
+			recs[i].Position = i + 1
 		}
 	}
-	return tickets, err
+	return recs, err
+}
+
+// handleGetHelp is a kiosk following its own call for help: the ticket
+// with its place in the queue now. Another kiosk's ticket is 404, as an
+// unknown one is, so ids reveal nothing.
+func (s *Server) handleGetHelp(w http.ResponseWriter, r *http.Request) {
+	var (
+		ticket central.HelpTicket
+		found  bool
+	)
+	err := s.db.View(func(tx *bolt.Tx) (err error) {
+		ticket, found, err = helpTicket(tx, r.PathValue("id"))
+		return err
+	})
+	switch {
+	case err != nil:
+		writeError(w, r, errInternal)
+	case !found || ticket.DeviceID != deviceOf(r).ID:
+		writeError(w, r, errNotFound)
+	default:
+		writeJSON(w, http.StatusOK, ticket)
+	}
+}
+
+// helpTicket reads one ticket, with its position worked out as
+// helpTickets does (the queue is short: listing it is cheap).
+func helpTicket(tx *bolt.Tx, id string) (central.HelpTicket, bool, error) {
+	var rec helpRecord
+	found, err := getJSON(tx, bucketHelp, id, &rec)
+	if err != nil || !found {
+		return central.HelpTicket{}, false, err
+	}
+	rec.Position = 0
+	if rec.State == central.HelpOpen {
+		open, err := helpTickets(tx, central.HelpOpen)
+		if err != nil {
+			return central.HelpTicket{}, false, err
+		}
+		rec.Position = 1 + slices.IndexFunc(open, func(t central.HelpTicket) bool { return t.ID == id })
+	}
+	return rec.HelpTicket, true, nil
 }
 
 // ErrNoHelpRequest is returned for a help request id that does not exist.
@@ -280,66 +315,4 @@ func (s *Server) moveHelp(id string, change func(*helpRecord, time.Time) error) 
 		rec.Position = 0 // positions are worked out when listed
 		return putJSON(tx, bucketHelp, id, rec)
 	})
-}
-
-// ---- Metrics ----
-
-func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
-	var req central.Metrics
-	deviceID := deviceOf(r).ID
-	// Idempotent like every creating POST: a retried report must not be
-	// counted twice.
-	s.idempotent(w, r, "metrics", &req, func(tx *bolt.Tx) (int, any, *apiError) {
-		return s.storeMetrics(tx, deviceID, req)
-	})
-}
-
-func (s *Server) storeMetrics(tx *bolt.Tx, deviceID string, m central.Metrics) (int, any, *apiError) {
-	if problems := checkMetrics(m); len(problems) > 0 {
-		return 0, nil, validationError(problems)
-	}
-	seq, err := tx.Bucket(bucketMetrics).NextSequence()
-	if err != nil {
-		return 0, nil, errInternal
-	}
-	var key [8]byte
-	binary.BigEndian.PutUint64(key[:], seq)
-	data, err := json.Marshal(metricsRecord{Metrics: m, DeviceID: deviceID, ReceivedAt: s.opts.Now().UTC()})
-	if err == nil {
-		err = tx.Bucket(bucketMetrics).Put(key[:], data)
-	}
-	if err != nil {
-		return 0, nil, errInternal
-	}
-	return http.StatusAccepted, struct{}{}, nil
-}
-
-// checkMetrics refuses negative counts, a period that ends before it
-// starts and an oversized map of abandoned steps.
-func checkMetrics(m central.Metrics) map[string]kiosk.Text {
-	problems := map[string]kiosk.Text{}
-	counts := map[string]int{
-		"sessions": m.Sessions, "submitted": m.Submitted, "self_served": m.SelfServed,
-		"assisted": m.Assisted, "practice": m.Practice, "help_requests": m.HelpRequests,
-	}
-	for name, n := range counts {
-		if n < 0 {
-			problems[name] = helpMsgNegative
-		}
-	}
-	if !m.PeriodStart.IsZero() && m.PeriodEnd.Before(m.PeriodStart) {
-		problems["period_end"] = helpMsgPeriod
-	}
-	if len(m.Abandoned) > maxAbandonedSteps {
-		problems["abandoned"] = helpMsgAbandoned
-	}
-	for step, n := range m.Abandoned {
-		switch {
-		case !shortName(step):
-			problems["abandoned"] = helpMsgAbandoned
-		case n < 0:
-			problems["abandoned."+step] = helpMsgNegative
-		}
-	}
-	return problems
 }

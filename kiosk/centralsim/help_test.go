@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/motcua/kiosk/kiosk/central"
 )
 
@@ -151,42 +149,54 @@ func TestHelpRequestRefusals(t *testing.T) {
 	}
 }
 
-func TestMetrics(t *testing.T) {
-	s, hs := testServer(t, nil)
-	token := enrolDevice(t, hs)
-	good := central.Metrics{
-		PeriodStart: dossierTestNow.Add(-time.Hour), PeriodEnd: dossierTestNow,
-		Sessions: 12, Submitted: 7, SelfServed: 5, Assisted: 2, Practice: 1,
-		Abandoned: map[string]int{"applicant_id": 3}, HelpRequests: 1,
+func getHelp(t *testing.T, hs *httptest.Server, token, id string) (int, central.HelpTicket) {
+	t.Helper()
+	status, _, body := call(t, "GET", hs.URL+"/v1/help-requests/"+id, token, "", nil)
+	var ticket central.HelpTicket
+	if status == http.StatusOK && json.Unmarshal(body, &ticket) != nil {
+		t.Fatalf("GET /v1/help-requests/%s = %s; want a ticket", id, body)
 	}
-	tests := []struct {
-		name       string
-		change     func(*central.Metrics)
-		wantStatus int
-		wantField  string
-	}{
-		{"a good report", func(*central.Metrics) {}, http.StatusAccepted, ""},
-		{"negative sessions", func(m *central.Metrics) { m.Sessions = -1 }, http.StatusUnprocessableEntity, "sessions"},
-		{"a negative abandoned count", func(m *central.Metrics) { m.Abandoned = map[string]int{"x": -2} }, http.StatusUnprocessableEntity, "abandoned.x"},
-		{"a period ending before it starts", func(m *central.Metrics) { m.PeriodEnd = m.PeriodStart.Add(-time.Second) }, http.StatusUnprocessableEntity, "period_end"},
+	return status, ticket
+}
+
+// TestHelpTicketFollowsTheQueue: a kiosk reads its own ticket as the
+// queue moves; another kiosk's is not found.
+func TestHelpTicketFollowsTheQueue(t *testing.T) {
+	clock := &stepClock{now: dossierTestNow}
+	s, hs := testServer(t, func(o *Options) { o.Now = clock.Now })
+	mine := enrolKiosk(t, s, hs, "1234-5678")
+	other := enrolKiosk(t, s, hs, "2222-3333")
+	theirs := askHelp(t, hs, other.DeviceToken, "h1", central.HelpRequest{Screen: "form"})
+	clock.Advance(time.Minute)
+	first := askHelp(t, hs, mine.DeviceToken, "h2", central.HelpRequest{Screen: "payment"})
+	clock.Advance(time.Minute)
+	second := askHelp(t, hs, mine.DeviceToken, "h3", central.HelpRequest{Screen: "form", Step: "q:applicant_id"})
+
+	if status, got := getHelp(t, hs, mine.DeviceToken, second.ID); status != http.StatusOK || got.Position != 3 ||
+		got.State != central.HelpOpen || got.Step != "q:applicant_id" || got.DeviceID != mine.DeviceID {
+		t.Errorf("GET my second ticket = %d %+v; want it open, third in the queue", status, got)
 	}
-	for _, tt := range tests {
-		m := good
-		tt.change(&m)
-		status, _, body := call(t, "POST", hs.URL+"/v1/metrics", token, "metrics-"+tt.name, m)
-		if status != tt.wantStatus {
-			t.Errorf("%s: POST /v1/metrics = %d %s; want %d", tt.name, status, body, tt.wantStatus)
-			continue
+	if err := s.TakeHelp(theirs.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, got := getHelp(t, hs, mine.DeviceToken, second.ID); got.Position != 2 {
+		t.Errorf("after the first in the queue is taken, position = %d; want 2", got.Position)
+	}
+	if err := s.TakeHelp(second.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, got := getHelp(t, hs, mine.DeviceToken, second.ID); got.State != central.HelpTaken || got.Position != 0 {
+		t.Errorf("my taken ticket = %+v; want taken at position 0", got)
+	}
+	if _, got := getHelp(t, hs, mine.DeviceToken, first.ID); got.Position != 1 {
+		t.Errorf("my first ticket = %+v; want first in the queue now", got)
+	}
+	for what, id := range map[string]string{"another kiosk's ticket": theirs.ID, "an unknown ticket": "help_99999999"} {
+		if status, _, body := call(t, "GET", hs.URL+"/v1/help-requests/"+id, mine.DeviceToken, "", nil); status != http.StatusNotFound || errorCode(t, body) != "not_found" {
+			t.Errorf("GET %s = %d %s; want 404 not_found", what, status, body)
 		}
-		if tt.wantField != "" && fieldErrors(t, body)[tt.wantField] == "" {
-			t.Errorf("%s: POST /v1/metrics = %s; want a message for %q", tt.name, body, tt.wantField)
-		}
 	}
-	// The same report again with the same key is one report, not two.
-	call(t, "POST", hs.URL+"/v1/metrics", token, "metrics-a good report", good)
-	var n int
-	_ = s.db.View(func(tx *bolt.Tx) error { n = tx.Bucket(bucketMetrics).Stats().KeyN; return nil })
-	if n != 1 {
-		t.Errorf("stored metrics reports = %d; want 1", n)
+	if status, _, _ := call(t, "GET", hs.URL+"/v1/help-requests/"+first.ID, "", "", nil); status != http.StatusUnauthorized {
+		t.Errorf("GET a ticket without a token = %d; want 401", status)
 	}
 }

@@ -44,6 +44,33 @@ func newWindowLimiter(n int, per time.Duration) *windowLimiter {
 func (l *windowLimiter) allow(key string, now time.Time) (ok bool, retryAfter time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if full, wait := l.fullLocked(key, now); full {
+		return false, wait
+	}
+	l.seen[key] = append(l.seen[key], now)
+	return true, 0
+}
+
+// full reports whether key's window has no room at now, and if so how
+// long until it has. It records nothing: with add, it counts only the
+// events that deserve it (failed sign-ins, not all of them).
+func (l *windowLimiter) full(key string, now time.Time) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.fullLocked(key, now)
+}
+
+// add records an event for key at now, room or not.
+func (l *windowLimiter) add(key string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.fullLocked(key, now) // forget what left the window first
+	l.seen[key] = append(l.seen[key], now)
+}
+
+// fullLocked drops key's events that left the window at now and reports
+// whether n remain, with how long until the oldest leaves.
+func (l *windowLimiter) fullLocked(key string, now time.Time) (bool, time.Duration) {
 	times := l.seen[key]
 	start := now.Add(-l.per)
 	drop := 0
@@ -51,12 +78,15 @@ func (l *windowLimiter) allow(key string, now time.Time) (ok bool, retryAfter ti
 		drop++
 	}
 	times = times[drop:]
-	if len(times) >= l.n {
+	if len(times) == 0 {
+		delete(l.seen, key) // a quiet key costs no memory
+	} else {
 		l.seen[key] = times
-		return false, times[0].Sub(start)
 	}
-	l.seen[key] = append(times, now)
-	return true, 0
+	if len(times) >= l.n {
+		return true, times[0].Sub(start)
+	}
+	return false, 0
 }
 
 // limited refuses a device's request with 429 once it is over the limit.

@@ -3,7 +3,9 @@ package centralsim
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hkdf"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -18,7 +20,8 @@ import (
 // The key lives in its own file beside the data file (DataFile + ".key",
 // mode 0600) rather than in the bbolt file: a copy or backup of the data
 // file alone then reveals no draft. Losing the key file loses only the
-// drafts in flight, which the phone page then shows as ended.
+// drafts in flight, which the phone page then shows as ended, and the
+// assistants' keyed hashes (assistants.go): the team is registered again.
 
 const sealKeySize = 32 // AES-256
 
@@ -26,8 +29,9 @@ var errUnsealable = errors.New("sealed data does not open with this server's key
 
 // loadSealKey reads the key file, or creates it with a fresh random key.
 // O_EXCL makes two servers starting on one data file agree on one key
-// (the second one's bbolt lock fails anyway).
-func loadSealKey(path string) (cipher.AEAD, error) {
+// (the second one's bbolt lock fails anyway). The key is the server's one
+// secret: other keys are derived from it (serverSubkey).
+func loadSealKey(path string) ([]byte, error) {
 	key, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		key, err = createSealKey(path)
@@ -38,6 +42,17 @@ func loadSealKey(path string) (cipher.AEAD, error) {
 	if len(key) != sealKeySize {
 		return nil, fmt.Errorf("seal key %s: %d bytes, want %d", path, len(key), sealKeySize)
 	}
+	return key, nil
+}
+
+// serverSubkey derives a key for one purpose from the server's secret
+// (HKDF-SHA256), so no two uses ever share a key.
+func serverSubkey(secret []byte, purpose string) ([]byte, error) {
+	return hkdf.Key(sha256.New, secret, nil, "centralsim "+purpose, 32)
+}
+
+// newSealer is AES-256-GCM under the seal key.
+func newSealer(key []byte) (cipher.AEAD, error) {
 	block, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, fmt.Errorf("seal key: %w", err)

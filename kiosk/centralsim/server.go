@@ -46,8 +46,16 @@ type Options struct {
 	Catalog []byte
 	// StaffToken lets IT staff list the kiosks and their health
 	// (GET /v1/devices with Authorization: Bearer <token>, and the /devices
-	// page). At least 16 characters; empty: nobody can.
+	// page), read the metrics (GET /v1/metrics), and lets the digital-tech
+	// team work the help queue (the /help page). At least 16 characters;
+	// empty: nobody can.
 	StaffToken string
+	// Assistants is the digital-tech team who sign in at kiosks to guide
+	// citizens (POST /v1/assistants/sign-in); NewAssistant makes an
+	// account. Open keeps only keyed hashes of their PINs and badges, in
+	// the data file: a non-empty list replaces the team kept there, an
+	// empty one keeps it (and the badges already printed keep working).
+	Assistants []AssistantAccount
 	// Unit and Location describe the office enrolled kiosks belong to.
 	Unit     central.Unit
 	Location string
@@ -101,8 +109,15 @@ type Server struct {
 	linkLimit *windowLimiter
 	// sealer seals hand-over drafts at rest (seal.go).
 	sealer cipher.AEAD
-	// staffSignIns caps sign-ins on the staff page per address.
+	// staffSignIns caps sign-ins on the staff pages per address.
 	staffSignIns *windowLimiter
+
+	// assistants is the digital-tech team, with hashes of their PINs and
+	// badges under assistantKey (assistants.go); assistantFails counts
+	// each device's wrong sign-ins.
+	assistants     []assistantRecord
+	assistantKey   []byte
+	assistantFails *windowLimiter
 }
 
 // Open opens (or creates) the data file and makes a server ready to serve.
@@ -122,7 +137,7 @@ func Open(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("centralsim: %w", err)
 	}
-	sealer, err := loadSealKey(opts.DataFile + ".key") // after the bbolt lock: one server per file
+	sealer, assistantKey, err := loadKeys(opts.DataFile + ".key") // after the bbolt lock: one server per file
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("centralsim: %w", err)
@@ -145,6 +160,16 @@ func Open(opts Options) (*Server, error) {
 		sealer:     sealer,
 
 		staffSignIns: newWindowLimiter(staffSignInLimit, staffSignInWindow),
+
+		assistantKey:   assistantKey,
+		assistantFails: newWindowLimiter(assistantMaxFails, assistantFailWindow),
+	}
+	// The accounts' PINs and badges are hashed here, and the plain ones
+	// are not kept: s.opts is the only copy the server would hold.
+	s.opts.Assistants = nil
+	if err := s.registerAssistants(opts.Assistants); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("centralsim: %w", err)
 	}
 	if s.enrollCode, err = s.ensureEnrollCode(opts.EnrollCode); err != nil {
 		db.Close()
@@ -155,6 +180,21 @@ func Open(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("centralsim: %w", err)
 	}
 	return s, nil
+}
+
+// loadKeys reads the server's secret (seal.go) and makes what is keyed by
+// it: the sealer of hand-over drafts and the key of assistants' hashes.
+func loadKeys(path string) (cipher.AEAD, []byte, error) {
+	secret, err := loadSealKey(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	sealer, err := newSealer(secret)
+	if err != nil {
+		return nil, nil, err
+	}
+	assistantKey, err := serverSubkey(secret, "assistant credentials")
+	return sealer, assistantKey, err
 }
 
 func withDefaults(o Options) Options {
@@ -214,7 +254,10 @@ func (s *Server) Routes() []Route {
 		{"POST", "/v1/feedback", s.device(s.handleCreateFeedback)},
 		{"POST", "/v1/help-requests", s.device(s.handleCreateHelp)},
 		{"GET", "/v1/help-requests", s.device(s.handleListHelp)},
+		{"GET", "/v1/help-requests/{id}", s.device(s.handleGetHelp)},
 		{"POST", "/v1/metrics", s.device(s.handleMetrics)},
+		{"GET", "/v1/metrics", s.staff(s.handleListMetrics)},
+		{"POST", "/v1/assistants/sign-in", s.device(s.handleAssistantSignIn)},
 		{"GET", "/l/{token}", s.handleLinkPage},
 		{"POST", "/l/{token}", s.handleLinkPagePost},
 		{"GET", "/t/{code}", s.handleTrackPage},
@@ -222,6 +265,8 @@ func (s *Server) Routes() []Route {
 		{"POST", "/p/{id}", s.handlePayPagePost},
 		{"GET", "/devices", s.handleDevicesPage},
 		{"POST", "/devices", s.handleDevicesPagePost},
+		{"GET", "/help", s.handleHelpPage},
+		{"POST", "/help", s.handleHelpPagePost},
 		{"GET", "/healthz", s.handleHealth},
 	}
 }

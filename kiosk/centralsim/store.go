@@ -25,13 +25,20 @@ var (
 	bucketPayments    = []byte("payments")      // id → paymentRecord
 	bucketFeedback    = []byte("feedback")      // id → feedback
 	bucketHelp        = []byte("help_requests") // id → helpRecord
-	bucketMetrics     = []byte("metrics")       // sequence → metrics report
+	bucketMetrics     = []byte("metrics_days")  // date|device|procedure → metricsDayRecord
+	bucketAssistants  = []byte("assistants")    // id → assistantRecord (hashes only)
 
 	allBuckets = [][]byte{
 		bucketMeta, bucketEnrollCodes, bucketDevices, bucketIdempotency,
 		bucketDossiers, bucketAttachMeta, bucketAttachData, bucketLinks,
 		bucketLinkTokens, bucketResumeToken, bucketPayments, bucketFeedback, bucketHelp, bucketMetrics,
+		bucketAssistants,
 	}
+
+	// legacyBuckets are dropped at Open. "metrics" held reports of the
+	// period shape that came before per-day metrics; nothing reads them,
+	// and counting them beside the new days would count visits twice.
+	legacyBuckets = [][]byte{[]byte("metrics")}
 )
 
 // openStore opens (or creates) the server's bbolt file with bbolt's default,
@@ -49,6 +56,13 @@ func openStore(path string) (*bolt.DB, error) {
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
+			}
+		}
+		for _, name := range legacyBuckets {
+			if tx.Bucket(name) != nil {
+				if err := tx.DeleteBucket(name); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
