@@ -40,8 +40,9 @@ var (
 	bucketResume  = []byte("resume")  // resume code → draft id, and tries
 	bucketOutbox  = []byte("outbox")  // 8-byte sequence → outbox item
 	bucketCatalog = []byte("catalog") // the last good catalog and its ETag
+	bucketMetrics = []byte("metrics") // "yyyy-mm-dd/procedure" → self-service tally (no personal data)
 
-	allBuckets = [][]byte{bucketMeta, bucketDrafts, bucketIndex, bucketResume, bucketOutbox, bucketCatalog}
+	allBuckets = [][]byte{bucketMeta, bucketDrafts, bucketIndex, bucketResume, bucketOutbox, bucketCatalog, bucketMetrics}
 )
 
 // ErrAlreadyRunning means another kiosk process holds the data directory.

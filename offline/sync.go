@@ -63,8 +63,8 @@ type SyncOptions struct {
 	// math/rand/v2. Tests pass a fixed one.
 	Jitter func(ceiling time.Duration) time.Duration
 	// CatalogEvery is how often the catalog is refreshed (default 15 min),
-	// and PurgeEvery how often old outbox items are purged (default 1 h).
-	// Both also happen when Run starts.
+	// and PurgeEvery how often old outbox items and self-service figures
+	// are purged (default 1 h). Both also happen when Run starts.
 	CatalogEvery, PurgeEvery time.Duration
 	// HeartbeatEvery is how often the kiosk reports its health and its
 	// incidents (default 5 min), and at start; Version goes with it. The
@@ -248,7 +248,8 @@ func (y *Syncer) sleep(ctx context.Context, sch *schedule) error {
 	return nil
 }
 
-// housekeeping purges the outbox and refreshes the catalog when due.
+// housekeeping purges the outbox and old figures, refreshes the catalog
+// and sends the heartbeat and the figures when due.
 func (y *Syncer) housekeeping(ctx context.Context, sch *schedule) {
 	if !time.Now().Before(sch.purge) {
 		y.purge()
@@ -262,11 +263,13 @@ func (y *Syncer) housekeeping(ctx context.Context, sch *schedule) {
 	}
 	if !time.Now().Before(sch.heartbeat) && ctx.Err() == nil {
 		y.heartbeat(ctx)
+		y.sendMetrics(ctx) // the figures ride along, at most one report a heartbeat
 		sch.heartbeat = time.Now().Add(y.opts.HeartbeatEvery)
 	}
 }
 
 func (y *Syncer) purge() {
+	y.purgeMetrics()
 	n, err := y.store.PurgeOutbox()
 	if err != nil {
 		y.log.Error().Err(err).Msg("outbox purge failed")
