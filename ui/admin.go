@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/motcua/kiosk/kiosk"
+	"github.com/motcua/kiosk/kiosk/selfserve"
 )
 
 // The admin screen: staff open it with a long press on the header's logo
@@ -56,6 +57,12 @@ type Admin interface {
 	// ExportLogs copies the kiosk's logs into dir (a USB stick) and
 	// returns the path of what it wrote.
 	ExportLogs(dir string) (string, error)
+	// Figures reads the self-service figures of the last days days, today
+	// included: one entry per day and procedure that has any.
+	Figures(ctx context.Context, days int) ([]selfserve.Figures, error)
+	// ExportFigures writes the figures of the last 90 days into dir (a USB
+	// stick) as one CSV file (selfserve.WriteCSV) and returns its path.
+	ExportFigures(dir string) (string, error)
 	// SetDefaultLanguage keeps l as the language the kiosk starts in and
 	// returns to after each citizen, across restarts.
 	SetDefaultLanguage(l kiosk.Lang) error
@@ -113,7 +120,7 @@ func (k *Kiosk) openAdminPad() {
 		return
 	}
 	a := &adminSession{from: k.screen}
-	a.pad = newPINPad(k, a)
+	a.pad = newAdminPad(k, a)
 	k.admin = a
 	k.goTo(screenAdmin)
 	a.pad.askReady()
@@ -135,13 +142,12 @@ func (k *Kiosk) adminScreen() fyne.CanvasObject {
 // (payment, phone links, scanned papers, answers), so nothing of theirs
 // is in memory or on screen while the admin works.
 func (k *Kiosk) openAdminPanel(a *adminSession) {
-	k.stopPayment()
-	k.closeLinks()
-	k.wipeAttachments()
+	k.endSession()
 	k.session = session{admin: a}
 	a.pad, a.panel = nil, newAdminPanel(k, a)
 	k.goTo(screenAdmin)
 	a.panel.load()
+	a.panel.loadFigures()
 }
 
 // cancelAdmin is the PIN pad's Hủy: back where the long press came from,

@@ -17,19 +17,32 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// exportView asks where to export the logs: one big button for each USB
-// stick mounted, and a folder path typed on a keyboard of its own (Telex
-// off, so "/media/usb" stays as typed) for anything else.
+// exportView asks where to export the logs or the figures: one big
+// button for each USB stick mounted, and a folder path typed on a keyboard
+// of its own (Telex off, so "/media/usb" stays as typed) for anything else.
 type exportView struct {
 	p        *adminPanel
-	dirs     []string // removable media found
+	job      exportJob // what it exports
+	dirs     []string  // removable media found
 	path     *widget.Entry
 	keyboard *Keyboard
 	problem  string // a message's key: the typed path is not a full one
 }
 
-func newExportView(p *adminPanel) *exportView {
-	v := &exportView{p: p, dirs: p.media()}
+// exportJob is what an exportView exports: the chooser's title, the
+// success message (with {path}) and the Admin method that writes it.
+type exportJob struct {
+	title, done string // message keys
+	call        func(admin Admin, dir string) (string, error)
+}
+
+var (
+	exportLogs    = exportJob{title: "admin.export.title", done: "admin.export.done", call: Admin.ExportLogs}
+	exportFigures = exportJob{title: "admin.figures.export.title", done: "admin.figures.export.done", call: Admin.ExportFigures}
+)
+
+func newExportView(p *adminPanel, job exportJob) *exportView {
+	v := &exportView{p: p, job: job, dirs: p.media()}
 	v.path = widget.NewEntry()
 	if runtime.GOOS != "windows" {
 		v.path.SetText("/media/")
@@ -49,7 +62,7 @@ func (v *exportView) build() fyne.CanvasObject {
 	k := v.p.k
 	tr := k.tr
 	back := NewTouchButton(tr.T("admin.export.back"), theme.NavigateBackIcon(), v.onBack)
-	title := heading(tr.T("admin.export.title"))
+	title := heading(tr.T(v.job.title))
 	hint := widget.NewLabel(tr.T("admin.export.hint"))
 	hint.Wrapping = fyne.TextWrapWord
 
@@ -106,15 +119,15 @@ func (v *exportView) onTyped() {
 // export closes the chooser and runs the export; its result shows on the
 // panel.
 func (v *exportView) export(dir string) {
-	p := v.p
+	p, job := v.p, v.job
 	p.export = nil
 	p.k.show()
 	p.run(func(admin Admin) adminResult {
-		path, err := admin.ExportLogs(dir)
+		path, err := job.call(admin, dir)
 		if err != nil {
 			return adminFailed(exportFailure(err))
 		}
-		return adminDone(func(tr *translator) string { return tr.T("admin.export.done", "path", path) })
+		return adminDone(func(tr *translator) string { return tr.T(job.done, "path", path) })
 	})
 }
 

@@ -20,15 +20,18 @@ type adminPanel struct {
 	k *Kiosk
 	a *adminSession
 
-	status    *AdminStatus // nil until read
-	statusErr bool         // the last read failed
-	result    adminResult  // the last action's
-	busy      bool         // an action is running: the others wait
-	confirm   string       // "restart" or "leave", waiting for Có
-	export    *exportView  // the folder chooser, while open
-	media     func() []string
+	status     *AdminStatus   // nil until read
+	statusErr  bool           // the last read failed
+	figures    *figureSummary // nil until read
+	figuresErr bool           // reading the figures failed
+	result     adminResult    // the last action's
+	busy       bool           // an action is running: the others wait
+	confirm    string         // "restart" or "leave", waiting for Có
+	export     *exportView    // the folder chooser, while open
+	media      func() []string
 
 	statusBox   *fyne.Container
+	figuresBox  *fyne.Container
 	resultLabel *widget.Label
 	actions     []*TouchButton
 }
@@ -53,6 +56,7 @@ func (p *adminPanel) build() fyne.CanvasObject {
 	title := heading(tr.T("admin.title"))
 	exit := NewTouchButton(tr.T("admin.exit"), theme.LogoutIcon(), p.k.leaveAdmin)
 	p.statusBox = container.NewStack(p.statusView())
+	p.figuresBox = container.NewStack(p.figuresView())
 
 	p.actions = nil
 	action := func(key string, icon fyne.Resource, tapped func()) *TouchButton {
@@ -63,7 +67,8 @@ func (p *adminPanel) build() fyne.CanvasObject {
 	actions := container.NewGridWithColumns(3,
 		action("admin.sync", theme.ViewRefreshIcon(), p.onSync),
 		action("admin.purge", theme.DeleteIcon(), p.onPurge),
-		action("admin.export", theme.StorageIcon(), p.onExport),
+		action("admin.export", theme.StorageIcon(), func() { p.openExport(exportLogs) }),
+		action("admin.figures.export", theme.DocumentSaveIcon(), func() { p.openExport(exportFigures) }),
 		action("admin.restart", theme.MediaReplayIcon(), func() { p.ask("restart") }),
 		action("admin.leave", theme.ComputerIcon(), func() { p.ask("leave") }),
 	)
@@ -81,6 +86,8 @@ func (p *adminPanel) build() fyne.CanvasObject {
 	content := container.NewVBox(
 		container.NewBorder(nil, nil, nil, exit, title),
 		p.statusBox,
+		widget.NewSeparator(),
+		p.figuresBox,
 		widget.NewSeparator(),
 		actions,
 		container.NewHBox(langs...),
@@ -293,11 +300,12 @@ func (p *adminPanel) onConfirmed(what string) {
 	})
 }
 
-func (p *adminPanel) onExport() {
+// openExport opens the folder chooser for job: the logs or the figures.
+func (p *adminPanel) openExport(job exportJob) {
 	p.k.activity()
 	if p.busy {
 		return
 	}
-	p.export = newExportView(p)
+	p.export = newExportView(p, job)
 	p.k.show()
 }

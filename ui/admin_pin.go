@@ -11,19 +11,30 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// The admin PIN's length on the pad: the policy (offline/adminpin) asks at
-// least 6 digits; the pad takes no more than anyone types.
+// The PIN's length on the pad: the admin policy (offline/adminpin) asks
+// at least 6 digits, the digital-tech team's PINs have 4 to 8; the pad
+// takes no more than anyone types.
 const (
-	minPINDigits = 6
-	maxPINDigits = 32
+	minPINDigits       = 6
+	minAssistantDigits = 4
+	maxPINDigits       = 32
 )
 
-// pinPad asks the admin PIN on big keys, shows it masked, and says plainly
-// why it did not open: wrong (and how many tries are left), locked (with a
-// countdown), or no PIN set (and the command that sets one).
+// pinPad asks a PIN on big keys, shows it masked, and says plainly why it
+// did not open: wrong (and how many tries are left), locked (with a
+// countdown), or no PIN set (and the command that sets one). It guards the
+// admin screen and the digital-tech team's sign-in alike; texts names the
+// set of messages each uses.
 type pinPad struct {
-	k *Kiosk
-	a *adminSession
+	k         *Kiosk
+	texts     string // the messages' key prefix: "admin.pin" or "assist.pin"
+	title     string // the title's key
+	minDigits int
+	ready     func() error           // whether a PIN may be tried now; nil: always
+	check     func(pin string) error // slow: called off the UI goroutine
+	live      func() bool            // the pad is still the one on screen
+	onRight   func()
+	onCancel  func()
 
 	digits   []byte    // typed so far; never shown
 	checking bool      // a Check is running
@@ -35,11 +46,24 @@ type pinPad struct {
 	keys          []*widget.Button // disabled while the pad cannot take a PIN
 }
 
-func newPINPad(k *Kiosk, a *adminSession) *pinPad { return &pinPad{k: k, a: a} }
+// newAdminPad is the pad in front of the admin screen.
+func newAdminPad(k *Kiosk, a *adminSession) *pinPad {
+	guard := k.opts.AdminPIN
+	p := &pinPad{k: k, texts: "admin.pin", title: "admin.title", minDigits: minPINDigits,
+		ready: guard.Ready, check: guard.Check, onCancel: k.cancelAdmin}
+	p.live = func() bool { return k.adminCurrent(a) && a.pad == p }
+	p.onRight = func() { k.openAdminPanel(a) }
+	return p
+}
+
+// text is one of the pad's messages.
+func (p *pinPad) text(key string, args ...any) string {
+	return p.k.tr.T(p.texts+"."+key, args...)
+}
 
 func (p *pinPad) build() fyne.CanvasObject {
 	tr := p.k.tr
-	title := widget.NewLabelWithStyle(tr.T("admin.title"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(tr.T(p.title), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	p.dots = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	p.dots.SizeName = theme.SizeNameHeadingText
@@ -60,8 +84,8 @@ func (p *pinPad) build() fyne.CanvasObject {
 		return out
 	}
 	backspace := p.key(&widget.Button{Text: tr.T("keyboard.backspace"), Icon: theme.NavigateBackIcon(), OnTapped: p.onBackspace})
-	open := p.key(&widget.Button{Text: tr.T("admin.pin.open"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: p.onOpen})
-	cancel := &widget.Button{Text: tr.T("admin.pin.cancel"), Icon: theme.CancelIcon(), OnTapped: p.k.cancelAdmin}
+	open := p.key(&widget.Button{Text: p.text("open"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: p.onOpen})
+	cancel := &widget.Button{Text: p.text("cancel"), Icon: theme.CancelIcon(), OnTapped: p.onCancel}
 	pad := container.NewGridWithRows(5,
 		row(digitKeys("123")...),
 		row(digitKeys("456")...),
@@ -84,11 +108,13 @@ func (p *pinPad) key(b *widget.Button) *widget.Button {
 // a pad opened while locked counts down at once, and one with no PIN set
 // says how to set it.
 func (p *pinPad) askReady() {
-	k, a, guard := p.k, p.a, p.k.opts.AdminPIN
-	k.background(func() func() {
-		err := guard.Ready()
+	if p.ready == nil {
+		return
+	}
+	p.k.background(func() func() {
+		err := p.ready()
 		return func() {
-			if !k.adminCurrent(a) || a.pad != p {
+			if !p.live() {
 				return
 			}
 			if err != nil {
@@ -125,8 +151,8 @@ func (p *pinPad) onOpen() {
 	if !p.takesPIN() {
 		return
 	}
-	if len(p.digits) < minPINDigits {
-		p.problem = "admin.pin.short"
+	if len(p.digits) < p.minDigits {
+		p.problem = "short"
 		p.update()
 		return
 	}
@@ -134,21 +160,19 @@ func (p *pinPad) onOpen() {
 	p.clearDigits()
 	p.checking, p.problem = true, ""
 	p.update()
-	k, a, guard := p.k, p.a, p.k.opts.AdminPIN
-	k.background(func() func() {
-		err := guard.Check(pin)
-		return func() { p.checked(a, err) }
+	p.k.background(func() func() {
+		err := p.check(pin)
+		return func() { p.checked(err) }
 	})
 }
 
-func (p *pinPad) checked(a *adminSession, err error) {
-	k := p.k
+func (p *pinPad) checked(err error) {
 	p.checking = false
-	if !k.adminCurrent(a) || a.pad != p {
-		return // the admin session ended (Hủy, idle) while the PIN was checked
+	if !p.live() {
+		return // the pad was closed (Hủy, idle) while the PIN was checked
 	}
 	if err == nil {
-		k.openAdminPanel(a)
+		p.onRight()
 		return
 	}
 	p.refused(err)
@@ -159,7 +183,7 @@ func (p *pinPad) checked(a *adminSession, err error) {
 func (p *pinPad) refused(err error) {
 	var pe *PINError
 	if !errors.As(err, &pe) {
-		p.refusal, p.problem = nil, "admin.pin.failed"
+		p.refusal, p.problem = nil, "failed"
 		return
 	}
 	p.refusal, p.problem = pe, ""
@@ -174,7 +198,7 @@ func (p *pinPad) tick() {
 		return
 	}
 	if !p.k.opts.Now().Before(p.until) {
-		p.until, p.refusal, p.problem = time.Time{}, nil, "admin.pin.unlocked"
+		p.until, p.refusal, p.problem = time.Time{}, nil, "unlocked"
 	}
 	p.update()
 }
@@ -200,11 +224,11 @@ func (p *pinPad) update() {
 	if p.dots == nil {
 		return
 	}
-	p.dots.SetText(maskedPIN(len(p.digits)))
+	p.dots.SetText(maskedPIN(len(p.digits), p.minDigits))
 	msg := p.messageText()
 	p.message.Importance = widget.DangerImportance
 	if msg == "" {
-		msg, p.message.Importance = p.k.tr.T("admin.pin.prompt"), widget.MediumImportance
+		msg, p.message.Importance = p.text("prompt"), widget.MediumImportance
 	}
 	p.message.SetText(msg)
 	for _, b := range p.keys {
@@ -217,31 +241,30 @@ func (p *pinPad) update() {
 }
 
 func (p *pinPad) messageText() string {
-	tr := p.k.tr
 	switch r := p.refusal; {
 	case p.checking:
-		return tr.T("admin.pin.checking")
+		return p.text("checking")
 	case !p.until.IsZero():
-		return tr.T("admin.pin.locked", "time", clockLeft(p.until.Sub(p.k.opts.Now())))
+		return p.text("locked", "time", clockLeft(p.until.Sub(p.k.opts.Now())))
 	case r != nil && r.Kind == PINNotSet:
-		return tr.T("admin.pin.notset")
+		return p.text("notset")
 	case r != nil && r.Kind == PINDamaged:
-		return tr.T("admin.pin.damaged")
+		return p.text("damaged")
 	case r != nil && r.Kind == PINWrong && r.TriesLeft > 0:
-		return tr.T("admin.pin.wrong", "tries", r.TriesLeft)
+		return p.text("wrong", "tries", r.TriesLeft)
 	case r != nil && r.Kind == PINWrong:
-		return tr.T("admin.pin.wrong.last")
+		return p.text("wrong.last")
 	case p.problem != "":
-		return tr.T(p.problem)
+		return p.text(p.problem)
 	}
 	return ""
 }
 
 // maskedPIN shows how many digits are typed, never which: a dot for each,
 // and a blank for each still needed.
-func maskedPIN(n int) string {
-	marks := make([]string, 0, max(n, minPINDigits))
-	for i := range max(n, minPINDigits) {
+func maskedPIN(n, least int) string {
+	marks := make([]string, 0, max(n, least))
+	for i := range max(n, least) {
 		if i < n {
 			marks = append(marks, "•")
 		} else {

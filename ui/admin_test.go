@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/motcua/kiosk/kiosk"
+	"github.com/motcua/kiosk/kiosk/selfserve"
 )
 
 // fakeAdmin answers with a fixed status and records the actions asked.
@@ -27,6 +28,7 @@ type fakeAdmin struct {
 	fail      map[string]error // by action
 	exportTo  string
 	purgeGave int
+	figures   []selfserve.Figures // what Figures gives
 }
 
 func (f *fakeAdmin) did(call string) error {
@@ -48,6 +50,20 @@ func (f *fakeAdmin) PurgeDrafts() (int, error)                   { return f.purg
 func (f *fakeAdmin) Restart() error                              { return f.did("restart") }
 func (f *fakeAdmin) LeaveKioskMode() error                       { return f.did("leave") }
 func (f *fakeAdmin) SetDefaultLanguage(l kiosk.Lang) error       { return f.did("lang " + string(l)) }
+func (f *fakeAdmin) Figures(_ context.Context, days int) ([]selfserve.Figures, error) {
+	f.mu.Lock()
+	figs := slices.Clone(f.figures)
+	f.mu.Unlock()
+	return figs, f.did(fmt.Sprint("figures ", days))
+}
+
+func (f *fakeAdmin) ExportFigures(dir string) (string, error) {
+	if err := f.did("export_figures " + dir); err != nil {
+		return "", err
+	}
+	return dir + "/motcua-figures-KIOSK-0042-20261127-090000.csv", nil
+}
+
 func (f *fakeAdmin) ExportLogs(dir string) (string, error) {
 	if err := f.did("export " + dir); err != nil {
 		return "", err
@@ -507,6 +523,7 @@ func TestAdminTouchTargetsAndFit(t *testing.T) {
 	check("home")
 	a.press(t, adminHold)
 	check("PIN pad")
+	a.admin.figures = sampleFigures()
 	a.typePIN(t, adminTestPIN)
 	check("admin panel")
 	test.Tap(findButton(t, a.w, "Khởi động lại"))
@@ -514,6 +531,9 @@ func TestAdminTouchTargetsAndFit(t *testing.T) {
 	a.k.admin.panel.media = func() []string { return []string{"/media/kiosk/USB"} }
 	test.Tap(findButton(t, a.w, "Xuất nhật ký"))
 	check("export")
+	test.Tap(findButton(t, a.w, "Quay lại"))
+	test.Tap(findButton(t, a.w, "Xuất số liệu (CSV)"))
+	check("export of the figures")
 }
 
 func TestMediaMounts(t *testing.T) {

@@ -22,9 +22,9 @@ func (k *Kiosk) consentScreen() fyne.CanvasObject {
 	title.Wrapping = fyne.TextWrapWord
 	body := widget.NewLabel(tr.T("consent.body", "procedure", k.current.Name.In(tr.lang)))
 	body.Wrapping = fyne.TextWrapWord
-	accept := &widget.Button{Text: tr.T("consent.accept"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: k.onConsent}
+	accept := &widget.Button{Text: tr.T("consent.accept"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: k.citizenConfirms(k.onConsent)}
 	decline := &widget.Button{Text: tr.T("consent.decline"), Icon: theme.CancelIcon(), OnTapped: k.onDecline}
-	buttons := container.NewGridWithColumns(2, decline, accept)
+	buttons := container.NewGridWithColumns(2, decline, k.pointGuarded(accept, "assist.hint.consent"))
 	return container.NewBorder(nil, container.NewPadded(buttons), nil, nil,
 		NewTouchScroll(container.NewPadded(container.NewVBox(title, body))))
 }

@@ -19,6 +19,9 @@ type Submission struct {
 	Answers     map[string]string
 	Attachments []Attachment
 	ConsentAt   time.Time
+	// Assisted says a member of the digital-tech team was signed in at
+	// the kiosk for some step of the form (assistant mode).
+	Assisted bool
 }
 
 // Attachment is a file that answers one of the form's attachment

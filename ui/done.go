@@ -31,7 +31,8 @@ func (k *Kiosk) submitted(r Receipt, err error) {
 		return
 	}
 	k.receipt = &r
-	if k.journey != nil { // one more filed here: it counts for "most used"
+	k.visitFinished()
+	if k.journey != nil && !k.practice { // one more filed here: it counts for "most used"
 		k.usage[k.journey.Procedure().ID]++
 		k.index.SetBoost(boosts(k.usage))
 		k.filed = filedFor{procedure: k.journey.Procedure().Name, applicant: k.journey.Applicant().FullName, at: k.opts.Now()}
@@ -44,8 +45,12 @@ func (k *Kiosk) submitted(r Receipt, err error) {
 }
 
 func (k *Kiosk) doneScreen() fyne.CanvasObject {
+	if k.practice {
+		return k.practiceDone()
+	}
 	tr, r := k.tr, k.receipt
-	home := &widget.Button{Text: tr.T("done.home"), Icon: theme.HomeIcon(), Importance: widget.HighImportance, OnTapped: k.goHome}
+	var home fyne.CanvasObject = &widget.Button{Text: tr.T("done.home"), Icon: theme.HomeIcon(), Importance: widget.HighImportance, OnTapped: k.goHome}
+	home = k.point(home, "assist.hint.home")
 	if r.Code == "" {
 		l := widget.NewLabelWithStyle(tr.T("done.queued"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 		l.SizeName, l.Wrapping = theme.SizeNameHeadingText, fyne.TextWrapWord
@@ -114,6 +119,7 @@ func (k *Kiosk) rating() fyne.CanvasObject {
 
 func (k *Kiosk) rate(n int) {
 	k.rated = n
+	k.visit.rec.Rating = n
 	code := k.receipt.Code
 	k.show()
 	k.background(func() func() {

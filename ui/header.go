@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -17,7 +16,8 @@ import (
 var appIcon = fyne.NewStaticResource("icon.png", assets.Icon())
 
 // headerBar is the band on top of every screen: who we are, where the
-// kiosk stands, the sync status, the text size and the language switch.
+// kiosk stands, the sync status, read-aloud, the call for help, the text
+// size and the language switch.
 // It is built once and updated in place: rebuilt with every screen, it
 // cost more than the screen under it. It always keeps the normal text
 // size, so it fits the screen's width in large-text mode too.
@@ -28,7 +28,9 @@ type headerBar struct {
 	sync       *widget.Label
 	textSize   *widget.Button
 	langSwitch *widget.Button
-	saveBanner *widget.Label // shown while autosaves fail
+	help       *widget.Button // calls the digital-tech team; says where the call stands
+	readAloud  *widget.Button // reads the screen's instruction aloud
+	saveBanner *widget.Label  // shown while autosaves fail
 }
 
 func (k *Kiosk) newHeader() *headerBar {
@@ -41,6 +43,8 @@ func (k *Kiosk) newHeader() *headerBar {
 		sync:       widget.NewLabel(""),
 		textSize:   &widget.Button{Icon: theme.ZoomInIcon(), OnTapped: k.toggleTextSize},
 		langSwitch: &widget.Button{OnTapped: k.switchLang},
+		help:       &widget.Button{Icon: theme.HelpIcon(), Importance: widget.WarningImportance, OnTapped: k.onHelp},
+		readAloud:  &widget.Button{Icon: theme.VolumeUpIcon(), OnTapped: k.onReadAloud},
 		saveBanner: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 	}
 	h.title.SizeName = theme.SizeNameSubHeadingText
@@ -48,7 +52,11 @@ func (k *Kiosk) newHeader() *headerBar {
 	band := canvas.NewRectangle(goldAccent)
 	band.SetMinSize(fyne.NewSize(0, 4))
 	corner := newHoldCorner(adminHold, func() time.Time { return k.opts.Now() }, k.openAdminPad)
-	row := container.NewHBox(container.NewStack(icon, corner), h.title, layout.NewSpacer(), h.sync, h.unit, h.textSize, h.langSwitch)
+	// The unit's name takes the room the buttons leave, cut short with an
+	// ellipsis rather than pushing the buttons off a narrow screen.
+	h.unit.Alignment, h.unit.Truncation = fyne.TextAlignTrailing, fyne.TextTruncateEllipsis
+	row := container.NewBorder(nil, nil, container.NewHBox(container.NewStack(icon, corner), h.title),
+		container.NewHBox(h.sync, h.readAloud, h.help, h.textSize, h.langSwitch), h.unit)
 	h.view = container.NewThemeOverride(container.NewVBox(container.NewPadded(row), band, h.saveBanner), counter)
 	return h
 }
@@ -59,6 +67,11 @@ func (k *Kiosk) newHeader() *headerBar {
 func (k *Kiosk) refreshHeader() {
 	h := k.head
 	h.title.SetText(k.tr.T("app.title"))
+	unit := k.unit
+	if a := k.assistant; a != nil {
+		unit = k.tr.T("assist.by", "name", a.name) // the counter is known: who helps is news
+	}
+	h.unit.SetText(unit)
 	h.sync.SetText(k.syncText())
 	sizeKey := "text.large"
 	if k.largeText {
@@ -66,6 +79,12 @@ func (k *Kiosk) refreshHeader() {
 	}
 	h.textSize.SetText(k.tr.T(sizeKey))
 	h.langSwitch.SetText(k.tr.T("lang.switch"))
+	h.help.SetText(k.helpButtonText())
+	h.help.Hidden = k.opts.HelpDesk == nil || k.screen == screenAdmin || k.screen == screenEnroll
+	h.help.Refresh()
+	h.readAloud.SetText(k.tr.T("speak.button"))
+	h.readAloud.Hidden = !k.canSpeak() || k.instruction() == ""
+	h.readAloud.Refresh()
 	h.saveBanner.SetText(k.tr.T("save.failed"))
 	h.saveBanner.Hidden = !k.saveFailed
 	h.saveBanner.Refresh()

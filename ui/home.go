@@ -7,21 +7,24 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// homeScreen offers the big choices, each an icon and plain words. Practice
-// and help come with their own features; until then they are not shown.
+// homeScreen offers the big choices, each an icon and plain words. Help is
+// the header's button, on every screen.
 func (k *Kiosk) homeScreen() fyne.CanvasObject {
 	tr := k.tr
 	welcome := widget.NewLabelWithStyle(tr.T("home.welcome"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	welcome.SizeName = theme.SizeNameHeadingText
 	welcome.Wrapping = fyne.TextWrapWord
 	choices := []fyne.CanvasObject{
-		bigChoice(theme.DocumentCreateIcon(), tr.T("home.submit"), tr.T("home.submit.hint"), func() { k.goTo(screenCatalog) }),
+		k.point(bigChoice(theme.DocumentCreateIcon(), tr.T("home.submit"), tr.T("home.submit.hint"), func() { k.goTo(screenCatalog) }), "assist.hint.submit"),
 	}
 	if k.opts.Drafts != nil {
 		choices = append(choices, bigChoice(theme.HistoryIcon(), tr.T("home.resume"), tr.T("home.resume.hint"), func() { k.goTo(screenResume) }))
 	}
 	if k.opts.Tracker != nil {
 		choices = append(choices, bigChoice(theme.SearchIcon(), tr.T("home.track"), tr.T("home.track.hint"), func() { k.goTo(screenTrack) }))
+	}
+	if k.opts.Practice != nil {
+		choices = append(choices, k.point(bigChoice(theme.MediaReplayIcon(), tr.T("home.practice"), tr.T("home.practice.hint"), k.startPractice), "assist.hint.practice"))
 	}
 	top := []fyne.CanvasObject{welcome}
 	if k.notice != "" {
@@ -39,7 +42,7 @@ func bigChoice(icon fyne.Resource, title, hint string, tapped func()) fyne.Canva
 	img := widget.NewIcon(icon)
 	iconBox := container.NewGridWrap(fyne.NewSquareSize(96), img)
 	t := widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	t.SizeName = theme.SizeNameHeadingText
+	t.SizeName, t.Wrapping = theme.SizeNameHeadingText, fyne.TextWrapWord
 	h := widget.NewLabel(hint)
 	h.Alignment, h.Wrapping = fyne.TextAlignCenter, fyne.TextWrapWord
 	content := container.NewVBox(container.NewCenter(iconBox), t, h)

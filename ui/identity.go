@@ -33,13 +33,13 @@ func (k *Kiosk) identityScreen() fyne.CanvasObject {
 	}
 	k.focusAfterShow = scan
 	manual := &widget.Button{Text: tr.T("identity.manual"), Icon: theme.DocumentCreateIcon(), OnTapped: func() { k.goTo(screenWizard) }}
-	parts := []fyne.CanvasObject{title, hint, scan, problem}
+	parts := []fyne.CanvasObject{title, hint, k.point(scan, "assist.hint.scan"), problem}
 	if l := k.openLink(LinkLogin, k.journey.Procedure().ID, k.onLoginState); l != nil {
 		parts = append(parts, widget.NewSeparator(), l.view(tr.T("identity.phone")))
 	}
 	// Typing by hand stays in view below the scrolling part: it must not
 	// be missed by someone with neither a card nor a smartphone.
-	return container.NewBorder(nil, container.NewPadded(manual), nil, nil, NewTouchScroll(container.NewPadded(container.NewVBox(parts...))))
+	return container.NewBorder(nil, container.NewPadded(k.point(manual, "assist.hint.manual")), nil, nil, NewTouchScroll(container.NewPadded(container.NewVBox(parts...))))
 }
 
 // onLoginState prefills the applicant once the phone has signed in with

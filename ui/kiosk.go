@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/motcua/kiosk/kiosk"
+	"github.com/motcua/kiosk/kiosk/practice"
 )
 
 // Options configure the kiosk's interface.
@@ -58,6 +59,19 @@ type Options struct {
 	// on the header's logo and a PIN; without both there is none.
 	Admin    Admin
 	AdminPIN AdminPIN
+	// HelpDesk calls the digital-tech team from the header's help button;
+	// nil: no button. Assistants signs team members in for assistant
+	// mode; nil: no assistant mode.
+	HelpDesk   HelpDesk
+	Assistants Assistants
+	// Speaker reads each step's instruction aloud; nil, or no voice for
+	// the language on screen: no read-aloud buttons.
+	Speaker Speaker
+	// Recorder keeps the self-service figures; nil: none are kept.
+	Recorder Recorder
+	// Practice is the set of practice procedures with their sample
+	// person; nil: no practice mode.
+	Practice *practice.Set
 }
 
 // screenID is which screen the kiosk shows.
@@ -77,7 +91,8 @@ const (
 	screenHandoff
 	screenPay
 	screenAdmin
-	screenEnroll // the first-run screen of a kiosk not enrolled yet
+	screenEnroll   // the first-run screen of a kiosk not enrolled yet
+	screenPractice // the practice procedures
 )
 
 // session is what one citizen has done at the kiosk. goHome replaces it
@@ -112,6 +127,12 @@ type session struct {
 	largeText bool // the citizen asked for larger type
 
 	admin *adminSession // staff at the admin screen, nil otherwise
+
+	visit     visit          // what the self-service figures learn of this session
+	practice  bool           // a practice run: nothing is saved or sent
+	help      *helpCall      // the session's call for help, nil before
+	assistant *assistantMode // a team member signed in to guide, nil otherwise
+	assistPad *assistPad     // the team member's sign-in, while shown
 }
 
 // Kiosk is the whole interface in one window. It owns what the citizen has
@@ -144,8 +165,13 @@ type Kiosk struct {
 	// linkEvery is how often an unused link's QR is replaced (linkRotate),
 	// payEvery how often a fee order is polled (payPoll); tests shorten them.
 	linkEvery, payEvery time.Duration
+	// helpEvery is how often a help request's state is read (helpPoll).
+	helpEvery time.Duration
+
+	practiceRuns int // practice receipts made, for their made-up codes
 
 	focusAfterShow fyne.Focusable // the field a screen wants focused once shown
+	afterShow      func()         // what a screen does once laid out (scroll to its answer box)
 	theme          fyne.Theme     // the app's theme as last set: normal or large type
 
 	keyboard     *Keyboard // one on-screen keyboard, under screens that ask for it
@@ -191,7 +217,7 @@ func (k *Kiosk) savedText() string {
 
 // saveDraft hands the form, as it is now, to Drafts.
 func (k *Kiosk) saveDraft() {
-	if k.opts.Drafts == nil || k.journey == nil {
+	if k.opts.Drafts == nil || k.journey == nil || k.practice {
 		return
 	}
 	if k.draft == nil {
@@ -317,6 +343,7 @@ func New(win fyne.Window, cat *kiosk.Catalog, opts Options) (*Kiosk, error) {
 		post:      fyne.Do,
 		linkEvery: linkRotate,
 		payEvery:  payPoll,
+		helpEvery: helpPoll,
 	}
 	if k.usage == nil {
 		k.usage = map[string]int{}
@@ -351,11 +378,15 @@ func Theme() fyne.Theme { return counter }
 // screen is the citizen's doing, so it counts as activity.
 func (k *Kiosk) show() {
 	k.activity()
-	k.focusAfterShow, k.wantKeyboard, k.keyboardLate = nil, false, false
+	k.focusAfterShow, k.afterShow, k.wantKeyboard, k.keyboardLate = nil, nil, false, false
 	for _, l := range k.links {
 		l.shown = false
 	}
 	k.useTheme()
+	k.trackStep()
+	if k.assistant != nil {
+		k.assistant.targets = nil // the screen about to be built registers its own
+	}
 	body := k.body()
 	k.closeHiddenLinks()
 	k.refreshHeader()
@@ -370,10 +401,30 @@ func (k *Kiosk) show() {
 			k.keyboardView.Show()
 		}
 	}
-	k.win.SetContent(container.NewBorder(k.head.view, keyboard, nil, nil, body))
+	k.win.SetContent(container.NewBorder(k.top(), keyboard, nil, nil, body))
+	if k.afterShow != nil {
+		k.afterShow()
+	}
+	k.startCoach()
 	if k.focusAfterShow != nil {
 		k.win.Canvas().Focus(k.focusAfterShow)
 	}
+}
+
+// top is what stands above every screen: the header, and the practice
+// band and the assistant's coach bar when they are on.
+func (k *Kiosk) top() fyne.CanvasObject {
+	if !k.practice && k.assistant == nil {
+		return k.head.view
+	}
+	top := container.NewVBox(k.head.view)
+	if k.practice {
+		top.Add(k.practiceBandView())
+	}
+	if k.assistant != nil {
+		top.Add(k.coachBar())
+	}
+	return top
 }
 
 // useKeyboard puts the on-screen keyboard under the screen being built,
@@ -474,6 +525,8 @@ func (k *Kiosk) body() fyne.CanvasObject {
 		return k.adminScreen()
 	case screenEnroll:
 		return k.enrolment.build()
+	case screenPractice:
+		return k.practiceScreen()
 	}
 	return k.homeScreen()
 }
@@ -487,11 +540,23 @@ func (k *Kiosk) goTo(s screenID) {
 // goHome ends the citizen's session: everything they entered leaves the
 // kiosk's memory and screen, and the next citizen starts fresh.
 func (k *Kiosk) goHome() {
-	k.stopPayment()
-	k.closeLinks()
-	k.wipeAttachments()
+	k.endSession()
 	k.session = session{}
 	k.goTo(screenHome)
+}
+
+// endSession stops everything the citizen's session started — payment,
+// phone links, the help request's loop, the sign-in pad, speech — wipes
+// their papers and hands the visit to the figures. The caller then
+// replaces the session whole.
+func (k *Kiosk) endSession() {
+	k.endVisit()
+	k.stopPayment()
+	k.closeLinks()
+	k.stopHelp()
+	k.closeAssistantPad()
+	k.stopSpeaking()
+	k.wipeAttachments()
 }
 
 func (k *Kiosk) setLang(l kiosk.Lang) {
@@ -506,6 +571,10 @@ func (k *Kiosk) openProcedure(p *kiosk.Procedure) {
 
 func (k *Kiosk) backToCatalog() {
 	k.current = nil
+	if k.practice {
+		k.goTo(screenPractice)
+		return
+	}
 	k.goTo(screenCatalog)
 }
 

@@ -44,7 +44,7 @@ func (s *wizardScreen) papers() fyne.CanvasObject {
 		rows = append(rows, p)
 	}
 	for _, f := range s.j.AttachmentFields() {
-		rows = append(rows, s.attachmentBox(f), widget.NewSeparator())
+		rows = append(rows, s.k.point(s.attachmentBox(f), "assist.hint.paper"), widget.NewSeparator())
 	}
 	bring := widget.NewLabel(tr.T("wizard.papers.hint"))
 	bring.Wrapping = fyne.TextWrapWord
@@ -56,7 +56,7 @@ func (s *wizardScreen) papers() fyne.CanvasObject {
 	}
 	next := &widget.Button{Text: tr.T("wizard.next"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance,
 		OnTapped: func() { s.submit("") }}
-	bottom := container.NewVBox(s.problem, next)
+	bottom := container.NewVBox(s.problem, s.k.point(next, "assist.hint.papers.next"))
 	// The phone's QR stands beside the papers, so each photo is seen
 	// arriving under its paper while the QR stays in view.
 	var phone fyne.CanvasObject
@@ -87,6 +87,9 @@ func (s *wizardScreen) attachmentBox(f *kiosk.Field) fyne.CanvasObject {
 			OnTapped: func() { k.removeAttachment(id) }})
 	} else {
 		parts = append(parts, widget.NewLabel(tr.T("papers.none")))
+	}
+	if k.practice {
+		buttons = append(buttons, k.samplePaperButton(f))
 	}
 	if k.opts.Scanner {
 		buttons = append(buttons, s.scanButton(f))

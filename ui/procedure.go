@@ -41,9 +41,9 @@ func (s *procedureScreen) build() fyne.CanvasObject {
 	)
 	top := container.NewVBox(container.NewHBox(back), name)
 	var bottom fyne.CanvasObject
-	if s.k.opts.Submitter != nil { // a kiosk that cannot file shows the facts only
-		bottom = container.NewPadded(&widget.Button{Text: tr.T("procedure.start"), Icon: theme.DocumentCreateIcon(),
-			Importance: widget.HighImportance, OnTapped: s.k.startDossier})
+	if s.k.opts.Submitter != nil || s.k.practice { // a kiosk that cannot file shows the facts only
+		bottom = container.NewPadded(s.k.point(&widget.Button{Text: tr.T("procedure.start"), Icon: theme.DocumentCreateIcon(),
+			Importance: widget.HighImportance, OnTapped: s.k.startDossier}, "assist.hint.start"))
 	}
 	return container.NewBorder(container.NewPadded(top), bottom, nil, nil, NewTouchScroll(container.NewPadded(body)))
 }

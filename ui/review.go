@@ -27,8 +27,8 @@ func (s *wizardScreen) review() fyne.CanvasObject {
 		rows = append(rows, s.reviewRow(it))
 	}
 	rows = append(rows, s.feeRow())
-	send := &widget.Button{Text: tr.T("review.submit"), Icon: theme.MailSendIcon(), Importance: widget.HighImportance, OnTapped: s.onSend}
-	bottom := container.NewVBox(s.problem, send)
+	send := &widget.Button{Text: tr.T("review.submit"), Icon: theme.MailSendIcon(), Importance: widget.HighImportance, OnTapped: s.k.citizenConfirms(s.onSend)}
+	bottom := container.NewVBox(s.problem, s.k.pointGuarded(send, "assist.hint.submit.review"))
 	return container.NewBorder(nil, container.NewPadded(bottom), nil, nil, NewTouchScroll(container.NewPadded(container.NewVBox(rows...))))
 }
 
@@ -139,12 +139,17 @@ func (s *wizardScreen) onSend() {
 		Answers:        s.j.Answers(),
 		Attachments:    k.attachmentList(),
 		ConsentAt:      k.consent,
+		Assisted:       k.visit.rec.Assisted() || k.visit.stepAssisted,
+	}
+	submit := k.opts.Submitter.Submit
+	if k.practice {
+		submit = k.practiceSubmit
 	}
 	k.goTo(screenSending)
 	k.background(func() func() {
 		ctx, cancel := context.WithTimeout(context.Background(), submitWait)
 		defer cancel()
-		receipt, err := k.opts.Submitter.Submit(ctx, sub)
+		receipt, err := submit(ctx, sub)
 		return func() { k.submitted(receipt, err) }
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -117,6 +118,8 @@ func texts(each func(func(fyne.CanvasObject))) []string {
 			out = append(out, v.Text)
 		case *widget.RichText:
 			out = append(out, v.String())
+		case *canvas.Text: // drawn directly, as the practice band is
+			out = append(out, v.Text)
 		}
 	})
 	return out

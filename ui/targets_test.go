@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/motcua/kiosk/kiosk"
+	"github.com/motcua/kiosk/kiosk/practice"
 )
 
 // minTarget is the smallest touch target a finger can hit reliably.
@@ -24,7 +25,9 @@ func visitScreens(t *testing.T, check func(name string, w fyne.Window)) {
 	// countdowns must not change the pictures from day to day.
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
 	k, w := newHomeKiosk(t, Options{Submitter: sub, Drafts: &fakeDrafts{}, Tracker: nil, Scanner: true, Linker: newFakeLinker(),
-		Payer: &fakePayer{state: PaymentPending, amount: 8000, expires: now.Add(15 * time.Minute)}, Now: func() time.Time { return now }})
+		Payer: &fakePayer{state: PaymentPending, amount: 8000, expires: now.Add(15 * time.Minute)}, Now: func() time.Time { return now },
+		HelpDesk: &fakeHelpDesk{}, Assistants: &fakeAssistants{}, Practice: practice.Default(),
+		Speaker: &fakeSpeaker{voices: map[kiosk.Lang]bool{kiosk.VI: true, kiosk.EN: true}}})
 	q := make(uiQueue, 16)
 	k.post = q.post
 	check("home", w)
@@ -60,6 +63,17 @@ func visitScreens(t *testing.T, check func(name string, w fyne.Window)) {
 	test.Tap(findButton(t, w, "Về trang chủ"))
 	tapCardNamed(t, w, "Tiếp tục hồ sơ")
 	check("resume", w)
+	k.goHome()
+	tapCardNamed(t, w, "Luyện tập")
+	check("practice", w)
+	tapCardNamed(t, w, "Luyện tập: Đăng ký tạm trú")
+	test.Tap(findButton(t, w, "Bắt đầu làm hồ sơ"))
+	signInAssistant(t, w, teamPIN)
+	check("practice consent assisted", w)
+	test.Tap(findButton(t, w, "Người dân tự xác nhận"))
+	test.Tap(findButton(t, w, "Tôi đồng ý"))
+	test.Tap(findButton(t, w, "Không có thẻ — tự nhập thông tin"))
+	check("practice question assisted", w)
 }
 
 func TestEveryTouchTargetIsAtLeast48px(t *testing.T) {

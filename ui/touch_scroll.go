@@ -91,3 +91,18 @@ func (s *TouchScroll) scrollBy(dy float32) {
 		s.OnScrolled(s.Offset)
 	}
 }
+
+// Reveal scrolls the least that shows obj, a descendant of the content,
+// whole if it fits: a question's answer box that the bands above (practice,
+// the assistant's coach bar) would push under the keyboard.
+func (s *TouchScroll) Reveal(obj fyne.CanvasObject) {
+	d := fyne.CurrentApp().Driver()
+	top := d.AbsolutePositionForObject(obj).Y - d.AbsolutePositionForObject(s.Content).Y
+	bottom := top + obj.Size().Height
+	y := s.Offset.Y
+	if view := s.Size().Height; bottom > y+view {
+		y = bottom - view
+	}
+	y = min(y, top)
+	s.scrollBy(s.Offset.Y - y)
+}

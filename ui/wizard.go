@@ -27,7 +27,7 @@ func (s *wizardScreen) build() fyne.CanvasObject {
 	s.k.savedLabel = widget.NewLabel(s.k.savedText())
 	name := widget.NewLabel(s.j.Procedure().Name.In(tr.lang))
 	right := container.NewHBox(s.k.savedLabel, progress)
-	if s.k.opts.Linker != nil && s.j.Current().Kind == kiosk.StepField {
+	if s.k.opts.Linker != nil && !s.k.practice && s.j.Current().Kind == kiosk.StepField {
 		// In the top bar, quiet: most citizens finish at the kiosk, and
 		// the answer's own buttons must keep the room under the question.
 		right.Add(&widget.Button{Text: tr.T("handoff.start"), Importance: widget.LowImportance,
@@ -72,6 +72,7 @@ func (s *wizardScreen) submit(value string) {
 }
 
 func (s *wizardScreen) showProblem(err error) {
+	s.k.refusedAnswer()
 	msg := err.Error()
 	if inv, ok := err.(*kiosk.Invalid); ok {
 		msg = inv.Message.In(s.k.tr.lang)
@@ -90,11 +91,17 @@ func (s *wizardScreen) question(f *kiosk.Field) fyne.CanvasObject {
 		h.Wrapping = fyne.TextWrapWord
 		parts = append(parts, h)
 	}
-	parts = append(parts, s.problem, s.input(f))
+	if sample := s.k.sampleHint(f); sample != nil && !typed(f.Kind) {
+		parts = append(parts, sample) // a typed answer's sample stands beside its box
+	}
+	input := s.input(f)
+	parts = append(parts, s.problem, input)
 	if !f.Required {
 		parts = append(parts, &widget.Button{Text: tr.T("wizard.skip"), OnTapped: func() { s.submit("") }})
 	}
-	return NewTouchScroll(container.NewPadded(container.NewVBox(parts...)))
+	scroll := NewTouchScroll(container.NewPadded(container.NewVBox(parts...)))
+	s.k.afterShow = func() { scroll.Reveal(input) } // the answer box stays above the keyboard
+	return scroll
 }
 
 // input is the control for one field: a choice per option for selects and
@@ -107,9 +114,9 @@ func (s *wizardScreen) input(f *kiosk.Field) fyne.CanvasObject {
 		for _, o := range f.Options {
 			opts = append(opts, s.choice(o.Label.In(lang), o.Value))
 		}
-		return container.NewGridWithColumns(min(len(opts), 2), opts...)
+		return s.k.point(container.NewGridWithColumns(min(len(opts), 2), opts...), "assist.hint.choose")
 	case kiosk.KindYesNo:
-		return container.NewGridWithColumns(2, s.choice(tr.T("wizard.yes"), "yes"), s.choice(tr.T("wizard.no"), "no"))
+		return s.k.point(container.NewGridWithColumns(2, s.choice(tr.T("wizard.yes"), "yes"), s.choice(tr.T("wizard.no"), "no")), "assist.hint.choose")
 	}
 	entry := widget.NewEntry()
 	entry.SetText(s.j.Answer(f.ID))
@@ -119,7 +126,21 @@ func (s *wizardScreen) input(f *kiosk.Field) fyne.CanvasObject {
 	s.k.useKeyboard(entry, keyboardModeFor(f.Kind))
 	next := &widget.Button{Text: tr.T("wizard.next"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance,
 		OnTapped: func() { s.submit(entry.Text) }}
-	return container.NewVBox(entry, next)
+	// Beside the box: in practice the sample to type, and the button that
+	// reads the answer back. Beside, not above: above the keyboard every
+	// line counts.
+	beside := container.NewHBox()
+	if sample := s.k.sampleHint(f); sample != nil {
+		beside.Add(sample)
+	}
+	if read := s.k.readAnswerButton(entry); read != nil {
+		beside.Add(read)
+	}
+	var box fyne.CanvasObject = entry
+	if len(beside.Objects) > 0 {
+		box = container.NewBorder(nil, nil, nil, beside, entry)
+	}
+	return container.NewVBox(s.k.point(box, "assist.hint.type"), s.k.point(next, "assist.hint.next"))
 }
 
 // choice is one answer button; the current answer is marked.
@@ -130,6 +151,10 @@ func (s *wizardScreen) choice(label, value string) fyne.CanvasObject {
 	}
 	return b
 }
+
+// typed reports whether a field's answer is typed in a box, rather than
+// chosen from buttons.
+func typed(k kiosk.FieldKind) bool { return k != kiosk.KindSelect && k != kiosk.KindYesNo }
 
 // keyboardModeFor gives digits for the fields made of digits.
 func keyboardModeFor(k kiosk.FieldKind) Mode {

@@ -18,6 +18,8 @@ import (
 
 	"github.com/motcua/kiosk/kiosk"
 	"github.com/motcua/kiosk/kiosk/logging"
+	"github.com/motcua/kiosk/kiosk/selfserve"
+	"github.com/motcua/kiosk/offline"
 	"github.com/motcua/kiosk/offline/adminpin"
 	"github.com/motcua/kiosk/ui"
 )
@@ -61,6 +63,7 @@ func pinErr(err error) error {
 type kioskAdmin struct {
 	b   *backend
 	win fyne.Window
+	now func() time.Time // nil: time.Now
 }
 
 func (a kioskAdmin) audit(action string, err error) {
@@ -106,6 +109,120 @@ func (a kioskAdmin) ExportLogs(dir string) (string, error) {
 	_, err := logging.Export(a.b.dataDir, dst)
 	a.audit("export_logs", err)
 	return dst, err
+}
+
+// figuresExportDays is how many days ExportFigures writes: all the kiosk
+// keeps.
+const figuresExportDays = int(offline.MetricsRetention / (24 * time.Hour))
+
+func (a kioskAdmin) clock() time.Time {
+	if a.now != nil {
+		return a.now()
+	}
+	return time.Now()
+}
+
+// Figures reads the self-service figures of the days days ending today.
+func (a kioskAdmin) Figures(_ context.Context, days int) ([]selfserve.Figures, error) {
+	figs, err := a.figures(days, a.clock())
+	a.b.log.Info().Str("action", "figures").Int("days", days).Int("entries", len(figs)).AnErr("error", err).Msg("admin action")
+	return figs, err
+}
+
+func (a kioskAdmin) figures(days int, today time.Time) ([]selfserve.Figures, error) {
+	if a.b.store == nil {
+		return nil, errors.New("the kiosk's store is not open (not enrolled)")
+	}
+	if days <= 0 {
+		return nil, nil
+	}
+	y, m, d := today.Date()
+	// Noon, so that a daylight-saving change never skips a day (as selfserve.Totals).
+	from := selfserve.DayOf(time.Date(y, m, d-(days-1), 12, 0, 0, 0, today.Location()))
+	return a.b.store.Figures(from, selfserve.DayOf(today))
+}
+
+// ExportFigures writes the figures of the last figuresExportDays days
+// into dir (a USB stick) as motcua-figures-<device>-<time>.csv. They hold
+// no personal data, so the file has the stick's ordinary mode; it is
+// written under a temporary name, synced and renamed, so a stick pulled
+// out too soon leaves no half file under the real name.
+func (a kioskAdmin) ExportFigures(dir string) (string, error) {
+	now := a.clock()
+	path := filepath.Join(dir, "motcua-figures-"+a.fileTag()+"-"+now.Format("20060102-150405")+".csv")
+	figs, err := a.figures(figuresExportDays, now)
+	if err == nil {
+		err = writeFileAtomic(path, func(w io.Writer) error { return selfserve.WriteCSV(w, figs) })
+	}
+	a.b.log.Info().Str("action", "export_figures").Str("dir", dir).Int("entries", len(figs)).
+		Bool("ok", err == nil).AnErr("error", err).Msg("admin action")
+	if err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+// fileTag names the kiosk in an export's file name: its device ID, else
+// the host's name, with anything but letters, digits, '.', '_' and '-'
+// made '-'.
+func (a kioskAdmin) fileTag() string {
+	tag := ""
+	if a.b.device != nil {
+		tag = a.b.device.ID
+	}
+	if tag == "" {
+		tag, _ = os.Hostname()
+	}
+	tag = strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
+			return r
+		}
+		return '-'
+	}, tag)
+	if tag == "" {
+		return "kiosk"
+	}
+	return tag
+}
+
+// writeFileAtomic writes path through a temporary file in the same
+// folder: write, fsync, close, rename, then fsync the folder where the
+// system allows it (not on Windows). On any failure the temporary file
+// is removed and path is untouched.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	f.Chmod(0o644) // best effort (a FAT stick has no modes): anyone may read the figures
+	bw := bufio.NewWriter(f)
+	if err = write(bw); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	if d, derr := os.Open(filepath.Dir(path)); derr == nil {
+		d.Sync() // best effort: the rename is durable where the system can say so
+		d.Close()
+	}
+	return nil
 }
 
 // SetDefaultLanguage keeps the language the kiosk returns to in the data

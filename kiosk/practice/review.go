@@ -147,7 +147,7 @@ func median(ds []time.Duration) time.Duration {
 var stepWords = map[string]kiosk.Text{
 	selfserve.StepProcedure: {VI: "đọc thông tin thủ tục", EN: "reading about the procedure"},
 	selfserve.StepConsent:   {VI: "đồng ý cho dùng thông tin cá nhân", EN: "agreeing to the use of your personal data"},
-	selfserve.StepIdentity:  {VI: "đăng nhập VNeID trên điện thoại", EN: "signing in with VNeID on your phone"},
+	selfserve.StepIdentity:  {VI: "cho biết bạn là ai (quét thẻ Căn cước hoặc VNeID)", EN: "saying who you are (ID card scan or VNeID)"},
 	selfserve.StepPapers:    {VI: "đính kèm giấy tờ", EN: "attaching your papers"},
 	selfserve.StepReview:    {VI: "kiểm tra lại câu trả lời", EN: "checking your answers"},
 	selfserve.StepPay:       {VI: "nộp lệ phí", EN: "paying the fee"},

@@ -138,7 +138,7 @@ func TestStepTitle(t *testing.T) {
 		{nil, "q:mother_name", kiosk.EN, "a question on the form"},
 		{p, "procedure", kiosk.VI, "đọc thông tin thủ tục"},
 		{p, "consent", kiosk.EN, "agreeing to the use of your personal data"},
-		{p, "identity", kiosk.VI, "đăng nhập VNeID trên điện thoại"},
+		{p, "identity", kiosk.VI, "cho biết bạn là ai (quét thẻ Căn cước hoặc VNeID)"},
 		{p, "papers", kiosk.VI, "đính kèm giấy tờ"},
 		{p, "papers", kiosk.EN, "attaching your papers"},
 		{p, "review", kiosk.VI, "kiểm tra lại câu trả lời"},
