@@ -34,7 +34,12 @@ func (k *Kiosk) homeScreen() fyne.CanvasObject {
 		top = append(top, n)
 		k.notice = "" // said once
 	}
-	return container.NewPadded(container.NewVBox(append(top, container.NewGridWithColumns(len(choices), choices...))...))
+	content := container.NewVBox(append(top, container.NewGridWithColumns(len(choices), choices...))...)
+	// Laid out once more when shown: a wrapped hint knows how many lines
+	// it needs only once it has its width, and the cards must grow to
+	// hold them (else the text spills below the card).
+	k.afterShow = content.Refresh
+	return container.NewPadded(content)
 }
 
 // bigChoice is a large card-like button: an icon, a title and a hint.

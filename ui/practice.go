@@ -50,8 +50,10 @@ func (k *Kiosk) practiceScreen() fyne.CanvasObject {
 			func() { k.openProcedure(p) }), "assist.hint.practice"))
 	}
 	back := &widget.Button{Text: tr.T("practice.leave"), Icon: theme.HomeIcon(), OnTapped: k.goHome}
-	return container.NewBorder(container.NewPadded(container.NewVBox(title, intro)), container.NewPadded(back), nil, nil,
-		NewTouchScroll(container.NewPadded(container.NewGridWithColumns(min(len(choices), 3), choices...))))
+	cards := container.NewPadded(container.NewGridWithColumns(min(len(choices), 3), choices...))
+	scroll := NewTouchScroll(cards)
+	k.afterShow = scroll.Refresh // the cards grow to their wrapped titles, as on the home screen
+	return container.NewBorder(container.NewPadded(container.NewVBox(title, intro)), container.NewPadded(back), nil, nil, scroll)
 }
 
 // practiceBandView is the band on top of every practice screen: one line
