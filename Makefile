@@ -8,9 +8,11 @@ TAGS  := no_animations,migrated_fynedo
 # Fyne reads the locale from LANG and complains about C.UTF-8.
 export LANG := vi_VN.UTF-8
 
-# Debian packages: to build the cgo/OpenGL binary, and to run it headless.
+# Debian packages: to build the cgo/OpenGL binary, and to run it headless;
+# espeak-ng reads the steps aloud in Vietnamese (without it the kiosk hides
+# its read-aloud buttons).
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev
-DEB_RUN   := xvfb libgl1-mesa-dri xdotool imagemagick
+DEB_RUN   := xvfb libgl1-mesa-dri xdotool imagemagick espeak-ng
 # Tests only: zbarimg reads the kiosk's QR codes back; headless Chromium
 # plays the citizen's phone on the link pages; qpdf and pdfinfo check the
 # receipt's PDF.

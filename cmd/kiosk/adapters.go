@@ -40,6 +40,7 @@ func (o outboxSubmitter) Submit(ctx context.Context, s ui.Submission) (ui.Receip
 		Answers:     s.Answers,
 		Attachments: localAttachments(s.Attachments),
 		ConsentAt:   s.ConsentAt,
+		Assisted:    s.Assisted,
 	})
 	if err != nil {
 		return ui.Receipt{}, err

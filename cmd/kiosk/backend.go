@@ -18,10 +18,12 @@ import (
 	"github.com/motcua/kiosk/assets"
 	"github.com/motcua/kiosk/kiosk"
 	"github.com/motcua/kiosk/kiosk/central"
+	"github.com/motcua/kiosk/kiosk/practice"
 	"github.com/motcua/kiosk/offline"
 	"github.com/motcua/kiosk/offline/adminpin"
 	"github.com/motcua/kiosk/offline/provision"
 	"github.com/motcua/kiosk/offline/scanfolder"
+	"github.com/motcua/kiosk/offline/speech"
 	"github.com/motcua/kiosk/ui"
 )
 
@@ -37,10 +39,11 @@ type backend struct {
 	client   *central.Client   // the central system; nil until the kiosk is enrolled
 	syncer   *offline.Syncer   // nil without a central system
 	saver    *offline.Autosaver
-	savedID  atomic.Value // string: the draft the last autosave was for
-	kiosk    *ui.Kiosk    // set by start, before the sync loop runs
-	demo     *demo        // nil unless --demo
-	holidays []time.Time  // the central system's extra days off, as last applied
+	savedID  atomic.Value    // string: the draft the last autosave was for
+	kiosk    *ui.Kiosk       // set by start, before the sync loop runs
+	demo     *demo           // nil unless --demo
+	holidays []time.Time     // the central system's extra days off, as last applied
+	speaker  *speech.Speaker // reads instructions aloud; nil until the store is open
 	log      zerolog.Logger
 
 	// What the sync loop keeps, touched only on its goroutine once it runs:
@@ -113,6 +116,9 @@ func (b *backend) open() error {
 	}
 	b.store = store
 	b.saver = offline.NewAutosaver(store, 0, b.onSaved)
+	// Voices are looked for in the background: the read-aloud buttons
+	// appear once one is found for the language on screen.
+	b.speaker = speech.New(speech.Options{Log: b.log.With().Str("component", "speech").Logger()})
 	if err := b.loadCatalog(); err != nil {
 		return err
 	}
@@ -410,6 +416,13 @@ func (b *backend) uiOptions(cfg config) ui.Options {
 		opts.Drafts = drafts{store: b.store, saver: b.saver, saving: func(id string) { b.savedID.Store(id) }}
 		opts.Linker = clientLinker{client: b.client}
 		opts.Payer = clientPayer{client: b.client, payee: b.unit}
+		opts.HelpDesk = clientHelpDesk{client: b.client}
+		opts.Assistants = clientAssistants{client: b.client, log: b.log, now: time.Now}
+	}
+	opts.Recorder = storeRecorder{store: b.store, log: b.log}
+	opts.Practice = practice.Default()
+	if b.speaker != nil {
+		opts.Speaker = b.speaker
 	}
 	return opts
 }
@@ -435,6 +448,9 @@ func (b *backend) close() {
 		b.cancel()
 	}
 	b.wg.Wait()
+	if b.speaker != nil {
+		b.speaker.Stop()
+	}
 	if b.store != nil {
 		if err := b.store.Close(); err != nil {
 			b.log.Error().Err(err).Msg("closing the store")

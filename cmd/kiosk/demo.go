@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net"
@@ -27,15 +28,27 @@ type demo struct {
 	url    string
 }
 
+// demoAssistantPIN is the demo team member's PIN: fixed, so trainers can
+// print it on their handouts. A demo holds no one's real data.
+const demoAssistantPIN = "2468"
+
 func startDemo(log zerolog.Logger) (*demo, error) {
 	dir, err := os.MkdirTemp("", "motcua-demo-")
 	if err != nil {
 		return nil, fmt.Errorf("demo data directory: %w", err)
 	}
+	assistant, err := centralsim.NewAssistant("Tổ công nghệ số (demo)", demoAssistantPIN)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	staffToken := rand.Text() // the staff pages' sign-in, printed below
 	srv, err := centralsim.Open(centralsim.Options{
-		DataFile:  filepath.Join(dir, "centralsim.db"),
-		StepEvery: 2 * time.Minute,
-		Log:       log.With().Str("component", "centralsim").Logger(),
+		DataFile:   filepath.Join(dir, "centralsim.db"),
+		StepEvery:  2 * time.Minute,
+		Log:        log.With().Str("component", "centralsim").Logger(),
+		StaffToken: staffToken,
+		Assistants: []centralsim.AssistantAccount{assistant},
 	})
 	if err != nil {
 		os.RemoveAll(dir)
@@ -49,6 +62,12 @@ func startDemo(log zerolog.Logger) (*demo, error) {
 	}
 	d := &demo{server: srv, dir: dir, url: "http://" + ln.Addr().String(),
 		http: srv.HTTPServer()}
+	// For trainers: how the team signs in at the demo kiosk, and where its
+	// help queue is — printed on the terminal, as centralsim prints its
+	// enrolment code, never written to the kiosk's log: the log keeps no
+	// credential, demo or not.
+	fmt.Fprintf(os.Stderr, "demo: digital-tech team PIN %s, badge QR %s\ndemo: help queue %s/help (staff token %s)\n",
+		demoAssistantPIN, assistant.BadgeQR(), d.url, staffToken)
 	go func() {
 		if err := d.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error().Err(err).Msg("demo server stopped")

@@ -10,9 +10,14 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -77,6 +82,8 @@ func TestE2EDemoWindowShowsHome(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	callHelpByTouch(t, img, display, logs.String())
+
 	second, err := exec.Command(bin, "--demo", "--data-dir", dataDir).CombinedOutput()
 	if err == nil || !strings.Contains(string(second), "the kiosk is already running (data directory "+dataDir) {
 		t.Errorf("a second kiosk on the same data directory: %v, %s; want it refused with a clear message", err, second)
@@ -84,6 +91,72 @@ func TestE2EDemoWindowShowsHome(t *testing.T) {
 	if strings.Contains(logs.String(), "panic") {
 		t.Errorf("the kiosk panicked: %s", logs.String())
 	}
+}
+
+// callHelpByTouch touches the header's help button — the one orange
+// control on the home screen, found in the screenshot — and reads the
+// team's queue on the demo's /help page as a team member would: one
+// request, from the home screen.
+func callHelpByTouch(t *testing.T, shot image.Image, display, output string) {
+	t.Helper()
+	m := regexp.MustCompile(`demo: help queue (\S+)/help \(staff token (\S+)\)`).FindStringSubmatch(output)
+	if m == nil {
+		t.Fatalf("the demo did not print its help queue; output: %s", output)
+	}
+	base, token := m[1], m[2]
+	box, n := colourBox(shot, 0xFF, 0x98, 0x00)
+	if n < 500 {
+		t.Fatalf("no orange help button on the home screen (%d pixels)", n)
+	}
+	x, y := (box.Min.X+box.Max.X)/2, (box.Min.Y+box.Max.Y)/2
+	touch := exec.Command("xdotool", "mousemove", fmt.Sprint(x), fmt.Sprint(y), "click", "1")
+	touch.Env = append(os.Environ(), "DISPLAY="+display)
+	if out, err := touch.CombinedOutput(); err != nil {
+		t.Fatalf("xdotool click: %v: %s", err, out)
+	}
+	jar, _ := cookiejar.New(nil)
+	staff := &http.Client{Jar: jar, Timeout: 5 * time.Second}
+	resp, err := staff.PostForm(base+"/help", url.Values{"token": {token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var page string
+	waitFor(t, 10*time.Second, "the help request on the team's page", func() bool {
+		resp, err := staff.Get(base + "/help")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		page = string(body)
+		return strings.Contains(page, "Nhận hỗ trợ")
+	})
+	if !strings.Contains(page, "home") {
+		t.Errorf("the team's page does not name the home screen: %s", page)
+	}
+}
+
+// colourBox is the bounding box of the pixels of one colour, and how many.
+func colourBox(img image.Image, r, g, b uint8) (image.Rectangle, int) {
+	var box image.Rectangle
+	n := 0
+	bounds := img.Bounds()
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		for x := bounds.Min.X; x < bounds.Max.X; x++ {
+			pr, pg, pb, _ := img.At(x, y).RGBA()
+			if uint8(pr>>8) == r && uint8(pg>>8) == g && uint8(pb>>8) == b {
+				p := image.Rect(x, y, x+1, y+1)
+				if n == 0 {
+					box = p
+				} else {
+					box = box.Union(p)
+				}
+				n++
+			}
+		}
+	}
+	return box, n
 }
 
 // syncBuffer collects the kiosk's output, written by exec's copying

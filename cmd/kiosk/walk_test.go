@@ -411,6 +411,8 @@ func textOf(o fyne.CanvasObject) (string, bool) {
 		return v.Text, v.Text != ""
 	case *widget.RichText:
 		return v.String(), true
+	case *canvas.Text: // drawn directly, as the practice band is
+		return v.Text, true
 	case interface{ SetPlaceHolder(string) }:
 		// widget.Entry, and the kiosk's own entries that embed one.
 		if f := reflect.ValueOf(v).Elem().FieldByName("Text"); f.IsValid() && f.Kind() == reflect.String {
