@@ -25,10 +25,12 @@ import (
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 
+	"github.com/motcua/kiosk/kiosk"
 	"github.com/motcua/kiosk/kiosk/central"
 	"github.com/motcua/kiosk/offline"
 	"github.com/motcua/kiosk/offline/printer"
 	"github.com/motcua/kiosk/offline/provision"
+	"github.com/motcua/kiosk/offline/speech"
 )
 
 // `kiosk doctor` checks what a kiosk needs, one line per check, for IT
@@ -39,8 +41,9 @@ import (
 
 const doctorUsage = "Usage: kiosk doctor [--data-dir DIR] [--config FILE]\n\n" +
 	"Checks the configuration, the enrolment, the central API and its TLS, the clock,\n" +
-	"the disk, the database, the outbox, the display and the printer. One line per check:\n" +
-	"OK, WARN, FAIL or SKIP, with a hint. Exit code 0: all OK; 1: warnings; 2: a failure.\n\nFlags:\n"
+	"the disk, the database, the outbox, the display, the printer and the read-aloud voice.\n" +
+	"One line per check: OK, WARN, FAIL or SKIP, with a hint. Exit code 0: all OK; 1: warnings;\n" +
+	"2: a failure.\n\nFlags:\n"
 
 // Thresholds of the checks.
 const (
@@ -176,7 +179,7 @@ func (d *doctor) run(ctx context.Context, w io.Writer) int {
 func (d *doctor) checks() []func(context.Context) checkResult {
 	return []func(context.Context) checkResult{
 		d.checkConfig, d.checkEnrolment, d.checkAPI, d.checkClock, d.checkDisk,
-		d.checkDatabase, d.checkOutbox, d.checkDisplay, d.checkPrinter,
+		d.checkDatabase, d.checkOutbox, d.checkDisplay, d.checkPrinter, d.checkSpeech,
 	}
 }
 
@@ -765,4 +768,31 @@ func diskFree(dir string) (int64, error) {
 		return free, nil
 	}
 	return -1, errors.New("unknown on this system")
+}
+
+// ---- 10. speech ----
+
+// checkSpeech looks for the voices the read-aloud button uses, as the
+// kiosk does at start. No voice is a warning, not a failure: the kiosk
+// works without, it only hides the button.
+func (d *doctor) checkSpeech(ctx context.Context) checkResult {
+	const name = "speech"
+	sp := speech.New(speech.Options{Log: zerolog.Nop(), LookPath: d.lookPath, Wait: commandTimeout})
+	select {
+	case <-sp.Ready():
+	case <-ctx.Done():
+		return result(name, statusSkip, "interrupted", "")
+	}
+	vi, en := sp.Available(kiosk.VI), sp.Available(kiosk.EN)
+	switch {
+	case vi && en:
+		return result(name, statusOK, "Vietnamese and English voices: the steps can be read aloud", "")
+	case vi:
+		return result(name, statusOK, "a Vietnamese voice (no English one: no read-aloud in English)", "")
+	}
+	hint := "install espeak-ng (Debian: apt-get install espeak-ng)"
+	if d.goos == "windows" {
+		hint = "install a Vietnamese (vi-VN) desktop voice for System.Speech"
+	}
+	return result(name, statusWarn, "no Vietnamese voice: the read-aloud button is hidden", hint)
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -619,7 +620,9 @@ func TestDoctorCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fakeCommands(t, map[string]string{"xdpyinfo": "exit 0"})
+	fakeCommands(t, map[string]string{"xdpyinfo": "exit 0", "espeak-ng": `echo 'Pty Language Age/Gender VoiceName File Other Languages'
+echo ' 5  vi  --/M  Vietnamese_(Northern)  aav/vi'
+echo ' 2  en-gb  --/M  English_(Great_Britain)  gmw/en'`})
 	p := testDoctor(dir).probes
 	withDisplay := p
 	withDisplay.getenv = func(k string) string { return map[string]string{"DISPLAY": ":0"}[k] }
@@ -637,6 +640,7 @@ func TestDoctorCommand(t *testing.T) {
 		"OK    outbox         nothing waiting to be sent",
 		"OK    display        X display :0 answers (xdpyinfo)",
 		"OK    printer        no printer: receipts are shown as a QR",
+		"OK    speech         Vietnamese and English voices",
 	}
 	if code != 0 || len(lines) != len(want) || errOut.Len() != 0 {
 		t.Fatalf("kiosk doctor = %d,\n%s\nstderr %q; want 0 and %d lines", code, out.String(), errOut.String(), len(want))
@@ -677,5 +681,34 @@ func TestDoctorCommand(t *testing.T) {
 	}
 	if code := run([]string{"doctor", "now"}, &out, &errOut); code != 2 {
 		t.Errorf("kiosk doctor now = %d; want 2", code)
+	}
+}
+
+func TestDoctorSpeech(t *testing.T) {
+	const voices = `echo 'Pty Language       Age/Gender VoiceName          File                 Other Languages'`
+	tests := []struct {
+		name    string
+		scripts map[string]string
+		status  checkStatus
+		detail  string
+		hint    string
+	}{
+		{"both voices", map[string]string{"espeak-ng": voices + `
+echo ' 5  vi              --/M      Vietnamese_(Northern) aav/vi'
+echo ' 2  en-gb           --/M      English_(Great_Britain) gmw/en'`}, statusOK, "Vietnamese and English voices", ""},
+		{"Vietnamese only", map[string]string{"espeak-ng": voices + `
+echo ' 5  vi              --/M      Vietnamese_(Northern) aav/vi'`}, statusOK, "no English one", ""},
+		{"no Vietnamese voice", map[string]string{"espeak-ng": voices + `
+echo ' 2  en-gb           --/M      English_(Great_Britain) gmw/en'`}, statusWarn, "read-aloud button is hidden", "apt-get install espeak-ng"},
+		{"no espeak-ng", nil, statusWarn, "no Vietnamese voice", "apt-get install espeak-ng"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if runtime.GOOS != "linux" {
+				t.Skip("espeak-ng is the Linux synthesizer")
+			}
+			fakeCommands(t, tt.scripts)
+			assertResult(t, checkOf(t, testDoctor(t.TempDir()), "speech"), tt.status, tt.detail, tt.hint)
+		})
 	}
 }
