@@ -62,8 +62,8 @@ func segmentRect(seg int) *canvas.Rectangle {
 
 // figureSummary is what the panel shows of the figures.
 type figureSummary struct {
-	days  []selfserve.DayTotal // chartDays, oldest first
-	total selfserve.Figures    // every day and procedure added up
+	days  []selfserve.Figures // chartDays, oldest first, every procedure together
+	total selfserve.Figures   // every day and procedure added up
 }
 
 // summarizeFigures adds figs up over the days days ending with today's;
@@ -73,22 +73,8 @@ func summarizeFigures(figs []selfserve.Figures, days int, today time.Time) figur
 	if len(s.days) == 0 {
 		return s
 	}
-	first, last := s.days[0].Date, s.days[len(s.days)-1].Date
-	t := &s.total
-	for _, f := range figs {
-		if f.Date < first || f.Date > last {
-			continue
-		}
-		t.Started += f.Started
-		t.Finished += f.Finished
-		t.SelfServed += f.SelfServed
-		t.Assisted += f.Assisted
-		t.Abandoned += f.Abandoned
-		t.HelpRequests += f.HelpRequests
-		t.Practice += f.Practice
-		for i, n := range f.Ratings {
-			t.Ratings[i] += n
-		}
+	for _, d := range s.days {
+		s.total.Add(d)
 	}
 	return s
 }
@@ -97,7 +83,7 @@ func summarizeFigures(figs []selfserve.Figures, days int, today time.Time) figur
 // finished. Together they are the sessions started, so the bar's height
 // is Started; "not finished" also holds the rare session that ended
 // neither way (left at a step the figures do not name).
-func daySegments(d selfserve.DayTotal) [segments]int {
+func daySegments(d selfserve.Figures) [segments]int {
 	self := max(min(d.SelfServed, d.Finished), 0)
 	return [segments]int{self, max(d.Finished-self, 0), max(d.Started-max(d.Finished, 0), 0)}
 }
@@ -205,7 +191,7 @@ type figuresChart struct {
 
 var _ fyne.Layout = (*figuresChart)(nil)
 
-func newFiguresChart(days []selfserve.DayTotal, textSize float32) *figuresChart {
+func newFiguresChart(days []selfserve.Figures, textSize float32) *figuresChart {
 	c := &figuresChart{dates: make([]*canvas.Text, len(days))}
 	tallest := 0
 	for _, d := range days {

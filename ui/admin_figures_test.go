@@ -209,13 +209,13 @@ func TestFiguresTotalsText(t *testing.T) {
 
 func TestDaySegments(t *testing.T) {
 	for _, tt := range []struct {
-		d    selfserve.DayTotal
+		d    selfserve.Figures
 		want [segments]int
 	}{
-		{selfserve.DayTotal{Started: 8, Finished: 6, SelfServed: 4, Abandoned: 2}, [segments]int{4, 2, 2}},
-		{selfserve.DayTotal{Started: 3, Finished: 1, SelfServed: 1, Abandoned: 1}, [segments]int{1, 0, 2}}, // one ended neither way
-		{selfserve.DayTotal{}, [segments]int{}},
-		{selfserve.DayTotal{Started: 1, Finished: 2, SelfServed: 5}, [segments]int{2, 0, 0}}, // nonsense stays ≥ 0
+		{selfserve.Figures{Started: 8, Finished: 6, SelfServed: 4, Abandoned: 2}, [segments]int{4, 2, 2}},
+		{selfserve.Figures{Started: 3, Finished: 1, SelfServed: 1, Abandoned: 1}, [segments]int{1, 0, 2}}, // one ended neither way
+		{selfserve.Figures{}, [segments]int{}},
+		{selfserve.Figures{Started: 1, Finished: 2, SelfServed: 5}, [segments]int{2, 0, 0}}, // nonsense stays ≥ 0
 	} {
 		if got := daySegments(tt.d); got != tt.want {
 			t.Errorf("daySegments(%+v) = %v; want %v", tt.d, got, tt.want)

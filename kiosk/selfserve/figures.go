@@ -102,27 +102,36 @@ func seconds(s float64) time.Duration {
 	return time.Duration(ns)
 }
 
-// DayTotal is one day's figures, every procedure together: one bar of
-// the admin screen's chart.
-type DayTotal struct {
-	Date         string // yyyy-mm-dd
-	Started      int
-	Finished     int
-	SelfServed   int
-	Assisted     int
-	Abandoned    int
-	HelpRequests int
-	Practice     int
+// Add adds g's counts to f's: the sessions, help requests, practice,
+// abandoned steps and ratings. Medians do not add up: f's stay as they are.
+func (f *Figures) Add(g Figures) {
+	f.Started += g.Started
+	f.Finished += g.Finished
+	f.Abandoned += g.Abandoned
+	f.SelfServed += g.SelfServed
+	f.Assisted += g.Assisted
+	f.HelpRequests += g.HelpRequests
+	f.Practice += g.Practice
+	for step, n := range g.AbandonedAt {
+		if f.AbandonedAt == nil {
+			f.AbandonedAt = map[string]int{}
+		}
+		f.AbandonedAt[step] += n
+	}
+	for i, n := range g.Ratings {
+		f.Ratings[i] += n
+	}
 }
 
 // Totals adds figs up by day over the days days that end with today's
-// (DayOf(today)): exactly days entries, oldest first, a day without
-// figures all zero. Figures outside those days are left out.
-func Totals(figs []Figures, days int, today time.Time) []DayTotal {
+// (DayOf(today)): exactly days entries, oldest first, every procedure
+// together (Procedure ""), a day without figures all zero. Figures
+// outside those days are left out. They are the admin screen's chart.
+func Totals(figs []Figures, days int, today time.Time) []Figures {
 	if days <= 0 {
 		return nil
 	}
-	out := make([]DayTotal, days)
+	out := make([]Figures, days)
 	index := make(map[string]int, days)
 	y, m, d := today.Date()
 	for i := range out {
@@ -132,18 +141,9 @@ func Totals(figs []Figures, days int, today time.Time) []DayTotal {
 		index[date] = i
 	}
 	for _, f := range figs {
-		i, ok := index[f.Date]
-		if !ok {
-			continue
+		if i, ok := index[f.Date]; ok {
+			out[i].Add(f)
 		}
-		t := &out[i]
-		t.Started += f.Started
-		t.Finished += f.Finished
-		t.SelfServed += f.SelfServed
-		t.Assisted += f.Assisted
-		t.Abandoned += f.Abandoned
-		t.HelpRequests += f.HelpRequests
-		t.Practice += f.Practice
 	}
 	return out
 }

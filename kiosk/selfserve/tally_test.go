@@ -302,7 +302,7 @@ func TestTotals(t *testing.T) {
 		{Date: "2026-03-11", Procedure: "a", Started: 9}, // after it
 	}
 	got := Totals(figs, 4, today)
-	want := []DayTotal{
+	want := []Figures{
 		{Date: "2026-03-07"},
 		{Date: "2026-03-08", Started: 1, Abandoned: 1},
 		{Date: "2026-03-09"},
