@@ -70,9 +70,6 @@ type figureSummary struct {
 // figures of other days are left out.
 func summarizeFigures(figs []selfserve.Figures, days int, today time.Time) figureSummary {
 	s := figureSummary{days: selfserve.Totals(figs, days, today)}
-	if len(s.days) == 0 {
-		return s
-	}
 	for _, d := range s.days {
 		s.total.Add(d)
 	}
