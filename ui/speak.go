@@ -34,6 +34,16 @@ func (k *Kiosk) canSpeak() bool {
 	return k.opts.Speaker != nil && k.opts.Speaker.Available(k.tr.lang)
 }
 
+// SpeakerReady is for when the Speaker has learned which voices it has
+// (it looks in the background at start): the read-aloud button appears
+// if there is a voice for the language on screen. Call it on the UI
+// goroutine.
+func (k *Kiosk) SpeakerReady() {
+	if k.head != nil {
+		k.refreshHeader()
+	}
+}
+
 // speak reads text aloud off the UI goroutine.
 func (k *Kiosk) speak(text string) {
 	k.activity()

@@ -20,7 +20,11 @@ type fakeSpeaker struct {
 	stops  int
 }
 
-func (s *fakeSpeaker) Available(l kiosk.Lang) bool { return s.voices[l] }
+func (s *fakeSpeaker) Available(l kiosk.Lang) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.voices[l]
+}
 
 func (s *fakeSpeaker) Speak(_ context.Context, text string, _ kiosk.Lang) error {
 	s.mu.Lock()
@@ -98,5 +102,20 @@ func TestSpelledReadsDigitsOneByOne(t *testing.T) {
 		if got := spelled(in); got != want {
 			t.Errorf("spelled(%q) = %q; want %q", in, got, want)
 		}
+	}
+}
+
+func TestReadAloudAppearsWhenTheVoicesAreFound(t *testing.T) {
+	sp := &fakeSpeaker{} // still looking: no voice yet
+	k, w := newHomeKiosk(t, Options{Speaker: sp})
+	if shows(w, "Nghe hướng dẫn") {
+		t.Fatal("the read-aloud button shows before any voice is known")
+	}
+	sp.mu.Lock()
+	sp.voices = map[kiosk.Lang]bool{kiosk.VI: true}
+	sp.mu.Unlock()
+	k.SpeakerReady()
+	if !shows(w, "Nghe hướng dẫn") {
+		t.Errorf("after the voices were found the header shows %q; want the read-aloud button", shownTexts(w))
 	}
 }

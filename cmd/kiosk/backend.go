@@ -253,6 +253,17 @@ func (b *backend) start(k *ui.Kiosk, cfg config) {
 		defer b.wg.Done()
 		b.saver.Run(ctx)
 	}()
+	if b.speaker != nil {
+		b.wg.Add(1)
+		go func() { // the voices are found in the background: then show the button
+			defer b.wg.Done()
+			select {
+			case <-b.speaker.Ready():
+				fyne.Do(k.SpeakerReady)
+			case <-ctx.Done():
+			}
+		}()
+	}
 	if cfg.scanDir != "" {
 		b.watchScans(ctx, cfg.scanDir)
 	}

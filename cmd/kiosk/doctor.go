@@ -777,7 +777,7 @@ func diskFree(dir string) (int64, error) {
 // works without, it only hides the button.
 func (d *doctor) checkSpeech(ctx context.Context) checkResult {
 	const name = "speech"
-	sp := speech.New(speech.Options{Log: zerolog.Nop(), LookPath: d.lookPath, Wait: commandTimeout})
+	sp := speech.New(speech.Options{Log: zerolog.Nop(), LookPath: d.lookPath, DetectTimeout: commandTimeout})
 	select {
 	case <-sp.Ready():
 	case <-ctx.Done():

@@ -36,11 +36,8 @@ var ErrUnavailable = errors.New("speech: no voice for this language on this mach
 // engines' usual 175–200, for elderly listeners.
 const DefaultRate = 140
 
-// Defaults for Options' durations.
-const (
-	DefaultWait          = 300 * time.Millisecond
-	DefaultDetectTimeout = 15 * time.Second
-)
+// DefaultDetectTimeout bounds the voice detection when Options leave it 0.
+const DefaultDetectTimeout = 15 * time.Second
 
 // stopWait bounds how long Stop waits for a killed synthesizer to exit,
 // and waitDelay how long Wait waits for its pipes after it exited (a
@@ -63,9 +60,6 @@ type Options struct {
 	Command func(ctx context.Context, name string, arg ...string) *exec.Cmd
 	// Rate is the speaking rate in words per minute; 0 is DefaultRate.
 	Rate int
-	// Wait bounds how long Available waits for the voice detection New
-	// started; 0 is DefaultWait.
-	Wait time.Duration
 	// DetectTimeout bounds the voice detection itself (PowerShell can
 	// take seconds to start cold); 0 is DefaultDetectTimeout.
 	DetectTimeout time.Duration
@@ -80,7 +74,6 @@ type Speaker struct {
 	lookPath func(string) (string, error)
 	command  func(context.Context, string, ...string) *exec.Cmd
 	rate     int
-	wait     time.Duration
 
 	ready  chan struct{} // closed when detection has finished
 	synth  string        // the synthesizer's path; written before ready closes
@@ -102,10 +95,10 @@ type utterance struct {
 // languages the machine can speak: on Linux one run of `espeak-ng
 // --voices` (milliseconds), on Windows one PowerShell run listing the
 // installed System.Speech voices (one to a few seconds when cold). The
-// answer is kept for the Speaker's life. Available waits for it at most
-// Options.Wait, so building a screen right after New never stalls; Ready
-// tells when the answer is in, for a screen that wants to show the button
-// as soon as it can.
+// answer is kept for the Speaker's life. Available answers false until
+// then, so building a screen right after New never stalls; Ready tells
+// when the answer is in, for a screen that wants to show the button as
+// soon as it can.
 func New(opts Options) *Speaker {
 	s := &Speaker{
 		log:      opts.Log,
@@ -114,7 +107,6 @@ func New(opts Options) *Speaker {
 		lookPath: opts.LookPath,
 		command:  opts.Command,
 		rate:     opts.Rate,
-		wait:     opts.Wait,
 		ready:    make(chan struct{}),
 		voices:   map[kiosk.Lang]bool{},
 	}
@@ -127,9 +119,6 @@ func New(opts Options) *Speaker {
 	if s.rate <= 0 {
 		s.rate = DefaultRate
 	}
-	if s.wait <= 0 {
-		s.wait = DefaultWait
-	}
 	timeout := opts.DetectTimeout
 	if timeout <= 0 {
 		timeout = DefaultDetectTimeout
@@ -141,22 +130,17 @@ func New(opts Options) *Speaker {
 // Ready is closed once the Speaker knows which languages it can speak.
 func (s *Speaker) Ready() <-chan struct{} { return s.ready }
 
-// Available reports whether the Speaker can read lang aloud. Before the
-// detection New started has finished it waits at most Options.Wait, then
-// answers false; after, it answers at once from memory.
+// Available reports at once whether the Speaker can read lang aloud: it
+// never waits, as screens ask it while they are built on the UI
+// goroutine. Until the detection New started has finished it answers
+// false; wait on Ready to hear when the answer is in.
 func (s *Speaker) Available(lang kiosk.Lang) bool {
 	select {
 	case <-s.ready:
+		return s.voices[lang]
 	default:
-		t := time.NewTimer(s.wait)
-		defer t.Stop()
-		select {
-		case <-s.ready:
-		case <-t.C:
-			return false
-		}
+		return false
 	}
-	return s.voices[lang]
 }
 
 // detect finds the synthesizer and its voices, once.
