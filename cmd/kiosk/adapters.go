@@ -256,7 +256,7 @@ func (c clientLinker) Claim(ctx context.Context, token string) (ui.DraftState, e
 // clientPayer takes fees through the central system's payment orders.
 type clientPayer struct {
 	client *central.Client
-	payee  string // the office the fee is paid to, as the screen names it
+	payee  string // the counter's unit: the payee when the central system names none
 }
 
 func (c clientPayer) Order(ctx context.Context, dossierCode string) (ui.PaymentOrder, error) {
@@ -264,7 +264,11 @@ func (c clientPayer) Order(ctx context.Context, dossierCode string) (ui.PaymentO
 	if err != nil {
 		return ui.PaymentOrder{}, err
 	}
-	return ui.PaymentOrder{ID: p.ID, VietQR: p.VietQR, Payee: c.payee, Amount: p.Amount, ExpiresAt: p.ExpiresAt}, nil
+	payee := p.Payee // who the VietQR really pays, as the bank app will say
+	if payee == "" {
+		payee = c.payee
+	}
+	return ui.PaymentOrder{ID: p.ID, VietQR: p.VietQR, Payee: payee, Amount: p.Amount, ExpiresAt: p.ExpiresAt}, nil
 }
 
 func (c clientPayer) State(ctx context.Context, orderID string) (string, error) {

@@ -100,7 +100,7 @@ func TestWalkPaysATemporaryResidenceFee(t *testing.T) {
 	// Pay now: the kiosk asks the reference server for an order.
 	dr.tap(payNow)
 	dr.waitShows("Số tiền:")
-	for _, text := range []string{"Thanh toán lệ phí bằng mã QR", "7.000 đ", "Người nhận: " + b.unit,
+	for _, text := range []string{"Thanh toán lệ phí bằng mã QR", "7.000 đ", "Người nhận: Kho bạc Nhà nước (demo) — VietinBank",
 		"Nội dung: lệ phí hồ sơ " + code, "Mã còn hiệu lực"} {
 		if !dr.shows(text) {
 			t.Errorf("the pay screen does not show %q; shown %q", text, dr.texts())

@@ -269,13 +269,17 @@ type PaymentRequest struct {
 
 // Payment is a fee order; VietQR is the payload a banking app scans.
 type Payment struct {
-	ID          string    `json:"id"`
-	DossierCode string    `json:"dossier_code"`
-	Amount      int64     `json:"amount"`
-	VietQR      string    `json:"vietqr"`
-	PayURL      string    `json:"pay_url"`
-	State       string    `json:"state"`
-	ExpiresAt   time.Time `json:"expires_at"`
+	ID          string `json:"id"`
+	DossierCode string `json:"dossier_code"`
+	Amount      int64  `json:"amount"`
+	// Payee is who the VietQR pays, as the citizen's banking app will
+	// name it (the collecting treasury or unit): the kiosk shows it so
+	// the citizen can check the two agree.
+	Payee     string    `json:"payee"`
+	VietQR    string    `json:"vietqr"`
+	PayURL    string    `json:"pay_url"`
+	State     string    `json:"state"`
+	ExpiresAt time.Time `json:"expires_at"`
 }
 
 // Feedback is a citizen's rating of the service.

@@ -85,6 +85,7 @@ func (s *Server) createPayment(tx *bolt.Tx, deviceID, base string, req central.P
 		ID:          id,
 		DossierCode: code,
 		Amount:      d.Fee,
+		Payee:       demoPayee.Name + " — " + demoPayee.Bank,
 		VietQR:      qr,
 		PayURL:      base + "/p/" + id,
 		State:       central.PaymentPending,
