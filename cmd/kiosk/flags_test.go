@@ -163,3 +163,14 @@ func TestRunVersionAndHelp(t *testing.T) {
 		t.Errorf("kiosk run -log-level loud = %d; want 2", code)
 	}
 }
+
+func TestIsSubcommand(t *testing.T) {
+	for arg, want := range map[string]bool{
+		"enroll": true, "doctor": true, "admin-pin": true, "version": true, "--help": true,
+		"run": false, "--demo": false, "": false, "-window": false,
+	} {
+		if got := isSubcommand(arg); got != want {
+			t.Errorf("isSubcommand(%q) = %v; want %v", arg, got, want)
+		}
+	}
+}

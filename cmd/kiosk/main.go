@@ -28,7 +28,20 @@ var version = "0.1.0-dev"
 const appID = "vn.gov.motcua.kiosk"
 
 func main() {
+	if len(os.Args) > 1 && isSubcommand(os.Args[1]) {
+		attachConsole() // Windows: the GUI exe prints in the console it was typed in
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// isSubcommand reports whether arg names one of the commands IT staff type
+// (not `run`, which is the kiosk itself).
+func isSubcommand(arg string) bool {
+	switch arg {
+	case "enroll", "doctor", "admin-pin", "version", "-h", "-help", "--help":
+		return true
+	}
+	return false
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
