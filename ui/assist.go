@@ -34,9 +34,6 @@ type Assistants interface {
 // assistWait bounds one sign-in.
 const assistWait = 15 * time.Second
 
-// staffBadgePrefix starts what a scanner types from a team member's badge.
-const staffBadgePrefix = "MCK1:STAFF:"
-
 // highlight is the coach frame's colour: orange, apart from every colour
 // the screens use, so it reads as "the kiosk points here".
 var highlight = color.NRGBA{R: 0xE6, G: 0x51, B: 0x00, A: 0xFF}
@@ -114,8 +111,8 @@ func (a *assistantMode) awaitsCitizen(step string) bool {
 	return false
 }
 
-// coachBar is the assistant's band under the header: who assists, what
-// the framed control does, the arrows that move the frame, the citizen's
+// coachBar is the assistant's band under the header: what the framed
+// control does, the arrows that move the frame, the citizen's
 // confirmation where one is needed, and the way out.
 func (k *Kiosk) coachBar() fyne.CanvasObject {
 	a, tr := k.assistant, k.tr

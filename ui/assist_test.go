@@ -149,7 +149,7 @@ func TestAssistantSignsInWithTheBadgeScannedOrIsRefused(t *testing.T) {
 	if !overlayShows(w, "Đây không phải thẻ nhân viên") {
 		t.Errorf("another QR: popup %q; want it said", overlayTexts(w))
 	}
-	scanIntoCanvas(w, staffBadgePrefix+teamBadge)
+	scanIntoCanvas(w, kiosk.StaffQRPrefix+teamBadge)
 	if k.assistant == nil || k.assistant.name != teamName {
 		t.Fatalf("the badge did not sign in; popup %q", overlayTexts(w))
 	}
