@@ -14,33 +14,48 @@ import (
 // procedureCard is a whole-width tappable card: the procedure's name, which
 // wraps over as many lines as it needs, and one line of facts (level, time,
 // fee). A button under the text takes the tap, so the whole card is the
-// touch target, not just a word.
+// touch target, not just a word. The catalog's list shows a few cards and
+// binds each to the procedure in its row (bind) as the citizen scrolls.
 type procedureCard struct {
 	widget.BaseWidget
+	k       *Kiosk
 	proc    *kiosk.Procedure
 	button  *TouchButton
+	name    *widget.Label
+	facts   *widget.RichText
 	content fyne.CanvasObject
 }
 
-func newProcedureCard(k *Kiosk, p *kiosk.Procedure) *procedureCard {
-	lang := k.tr.lang
-	name := widget.NewLabelWithStyle(p.Name.In(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+// newProcedureCard makes a card showing nothing yet: bind gives it its
+// procedure.
+func newProcedureCard(k *Kiosk) *procedureCard {
+	name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Wrapping = fyne.TextWrapWord
 	// The facts are quieter than the name but still 8:1 against the card:
 	// a LowImportance label would use the disabled colour, far too faint.
 	facts := widget.NewRichText(&widget.TextSegment{
-		Text:  k.facts(p),
 		Style: widget.RichTextStyle{ColorName: theme.ColorNamePlaceHolder, Inline: true, SizeName: theme.SizeNameText},
 	})
 	facts.Wrapping = fyne.TextWrapWord
 
-	c := &procedureCard{
-		proc:    p,
-		button:  NewTouchButton("", nil, func() { k.openProcedure(p) }),
-		content: container.NewVBox(name, facts),
-	}
+	c := &procedureCard{k: k, name: name, facts: facts, content: container.NewVBox(name, facts)}
+	c.button = NewTouchButton("", nil, func() {
+		if c.proc != nil {
+			k.openProcedure(c.proc)
+		}
+	})
 	c.ExtendBaseWidget(c)
 	return c
+}
+
+// bind shows p on the card, in the current language.
+func (c *procedureCard) bind(p *kiosk.Procedure) {
+	c.proc = p
+	c.name.SetText(p.Name.In(c.k.tr.lang))
+	if seg, facts := c.facts.Segments[0].(*widget.TextSegment), c.k.facts(p); seg.Text != facts {
+		seg.Text = facts
+		c.facts.Refresh()
+	}
 }
 
 var _ fyne.Widget = (*procedureCard)(nil)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -8,25 +9,74 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/motcua/kiosk/assets"
 	"github.com/motcua/kiosk/kiosk"
 )
 
-// shownProcedures lists the IDs of the procedures whose cards are on
-// screen, in the order they are shown.
+// shownProcedures lists the IDs of the procedures whose cards the catalog
+// shows, in order, scrolling through the whole list as a citizen would.
 func shownProcedures(k *Kiosk, w fyne.Window) []string {
-	byName := map[string]string{}
-	for _, p := range k.catalog.Procedures {
-		byName[p.Name.In(k.tr.lang)] = p.ID
-	}
 	var ids []string
-	for _, s := range shownTexts(w) {
-		if id, ok := byName[s]; ok {
-			ids = append(ids, id)
-		}
-	}
+	eachListed(w, func(row fyne.CanvasObject) bool {
+		eachIn(row, func(o fyne.CanvasObject) {
+			if c, ok := o.(*procedureCard); ok {
+				ids = append(ids, c.proc.ID)
+			}
+		})
+		return false
+	})
 	return ids
+}
+
+// listedTexts is shownTexts for the catalog's whole list, scrolled through.
+func listedTexts(w fyne.Window) []string {
+	return texts(func(fn func(fyne.CanvasObject)) {
+		eachListed(w, func(row fyne.CanvasObject) bool { eachIn(row, fn); return false })
+	})
+}
+
+// catalogList is the list on screen, or nil.
+func catalogList(w fyne.Window) *TouchList {
+	var list *TouchList
+	eachShown(w, func(o fyne.CanvasObject) {
+		if l, ok := o.(*TouchList); ok && list == nil {
+			list = l
+		}
+	})
+	return list
+}
+
+// eachListed calls fn for each row of the list on screen, in order, with
+// the row in view: it scrolls through the list a screenful at a time.
+// When fn returns true it stops there; otherwise it scrolls back to where
+// the list was.
+func eachListed(w fyne.Window, fn func(row fyne.CanvasObject) (stop bool)) {
+	list := catalogList(w)
+	if list == nil {
+		return
+	}
+	was := list.GetScrollOffset()
+	next := 0 // the first row not yet seen
+	for y, last := float32(0), float32(-1); next < list.Length(); y += list.Size().Height {
+		list.ScrollToOffset(y)
+		for _, r := range list.shown {
+			if r.id < next {
+				continue
+			}
+			next = r.id + 1
+			if fn(r.item) {
+				return
+			}
+		}
+		if y = list.GetScrollOffset(); y == last {
+			break // the end, or a list that will not scroll
+		}
+		last = y
+	}
+	list.ScrollToOffset(was)
 }
 
 func searchBox(t *testing.T, w fyne.Window) *widget.Entry {
@@ -39,7 +89,7 @@ func TestCatalogShowsEveryProcedureBySector(t *testing.T) {
 	if got, want := len(shownProcedures(k, w)), len(k.catalog.Procedures); got != want {
 		t.Errorf("catalog screen shows %d procedures; want all %d", got, want)
 	}
-	for _, text := range []string{"Chọn thủ tục bạn cần làm", "UBND xã Tân Phú", "English"} {
+	for _, text := range []string{"Chọn thủ tục bạn cần làm", "UBND xã Tân Phú", "English", "34 thủ tục", "Hộ tịch"} {
 		if !shows(w, text) {
 			t.Errorf("catalog screen does not show %q; shown: %q", text, shownTexts(w))
 		}
@@ -48,9 +98,10 @@ func TestCatalogShowsEveryProcedureBySector(t *testing.T) {
 	if facts := "Cấp xã · Trong ngày · Miễn phí"; k.facts(birth) != facts || !shows(w, facts) {
 		t.Errorf("the khai sinh card's facts are %q; want %q shown under its name", k.facts(birth), facts)
 	}
+	listed := listedTexts(w)
 	for _, g := range k.catalog.BySector() {
-		if len(g.Procedures) > 0 && !shows(w, g.Sector.Name.VI) {
-			t.Errorf("catalog screen lacks the sector heading %q", g.Sector.Name.VI)
+		if len(g.Procedures) > 0 && !slices.Contains(listed, g.Sector.Name.VI) {
+			t.Errorf("catalog lacks the sector heading %q", g.Sector.Name.VI)
 		}
 	}
 }
@@ -136,10 +187,26 @@ func TestTappingACardOpensTheProcedure(t *testing.T) {
 	}
 }
 
-// cardOf returns the tappable button of a procedure's card.
+// cardOf returns the tappable button of a procedure's card, scrolling the
+// catalog to it as a citizen would when it is not in view.
 func cardOf(t testing.TB, w fyne.Window, id string) *TouchButton {
 	t.Helper()
-	return findShown(t, w, "card "+id, func(c *procedureCard) bool { return c.proc.ID == id }).button
+	var card *procedureCard
+	find := func(row fyne.CanvasObject) bool {
+		eachIn(row, func(o fyne.CanvasObject) {
+			if c, ok := o.(*procedureCard); ok && card == nil && c.proc.ID == id {
+				card = c
+			}
+		})
+		return card != nil
+	}
+	if eachShown(w, func(o fyne.CanvasObject) { find(o) }); card == nil {
+		eachListed(w, find)
+	}
+	if card == nil {
+		t.Fatalf("no card %s in the catalog; shown: %q", id, shownTexts(w))
+	}
+	return card.button
 }
 
 func TestSyncStatusShowsInTheHeader(t *testing.T) {
@@ -176,7 +243,7 @@ func TestNewCatalogKeepsTheSearch(t *testing.T) {
 		t.Fatalf("the sample catalog starts with %s; this test drops khai sinh by dropping the first", smaller.Procedures[0].ID)
 	}
 	smaller.Procedures = smaller.Procedures[1:]
-	k.SetCatalog(&smaller)
+	k.SetCatalog(&smaller, kiosk.NewIndex(smaller.Procedures))
 	if ids := shownProcedures(k, w); len(ids) == 0 || ids[0] == "dang-ky-khai-sinh" {
 		t.Errorf("after a new catalog without khai sinh the results are %v; want it gone", ids)
 	}
@@ -240,14 +307,14 @@ func TestLargeTextEnlargesTheScreenNotTheHeader(t *testing.T) {
 
 func TestDraggingTheCatalogScrollsIt(t *testing.T) {
 	_, w := newTestKiosk(t, kiosk.VI)
-	list := findShown(t, w, "the catalog's scroller", func(*TouchScroll) bool { return true })
-	if list.Offset.Y != 0 {
-		t.Fatalf("the catalog starts scrolled to %v", list.Offset.Y)
+	list := findShown(t, w, "the catalog's list", func(*TouchList) bool { return true })
+	if y := list.GetScrollOffset(); y != 0 {
+		t.Fatalf("the catalog starts scrolled to %v", y)
 	}
 	pos := fyne.NewPos(600, 440) // over the cards, above the keyboard
 	test.Drag(w.Canvas(), pos, 0, -300)
-	if list.Offset.Y < 250 {
-		t.Errorf("after a 300 px finger drag up the catalog is scrolled to %.0f; want about 300", list.Offset.Y)
+	if y := list.GetScrollOffset(); y < 250 {
+		t.Errorf("after a 300 px finger drag up the catalog is scrolled to %.0f; want about 300", y)
 	}
 }
 
@@ -320,3 +387,141 @@ func TestTheProcedurePageSaysTheOnlinePriceAndWhoIsExempt(t *testing.T) {
 		t.Errorf("the thường trú page shows %q; want the exempt groups", shownTexts(w))
 	}
 }
+
+// bigCatalog is the sample catalog grown to n procedures, as a provincial
+// catalog is: copies of the sample's procedures, in their sectors, with
+// distinct IDs and names ("Đăng ký khai sinh (mẫu 35)").
+func bigCatalog(t testing.TB, n int) *kiosk.Catalog {
+	t.Helper()
+	sample, err := kiosk.ParseCatalog(assets.SampleCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := *sample
+	cat.Procedures = make([]kiosk.Procedure, n)
+	for i := range n {
+		p := sample.Procedures[i%len(sample.Procedures)]
+		if i >= len(sample.Procedures) {
+			p.ID = fmt.Sprintf("%s-%d", p.ID, i)
+			p.Name.VI = fmt.Sprintf("%s (mẫu %d)", p.Name.VI, i)
+			p.Name.EN = fmt.Sprintf("%s (sample %d)", p.Name.EN, i)
+		}
+		cat.Procedures[i] = p
+	}
+	return &cat
+}
+
+// TestABigCatalogScrollsByFinger: a provincial catalog of 5,000
+// procedures shows its first sector at once, with only the cards in view
+// built; a finger drags down to the later sectors, and a card there opens
+// its procedure.
+func TestABigCatalogScrollsByFinger(t *testing.T) {
+	k, w := newHomeKiosk(t, Options{})
+	setCatalog(k, bigCatalog(t, 5000))
+	tapCardNamed(t, w, "Nộp hồ sơ")
+	shown := shownTexts(w)
+	for _, want := range []string{k.tr.T("catalog.count", "count", 5000), "Hộ tịch", "Đăng ký khai sinh", "Đăng ký kết hôn"} {
+		if !slices.Contains(shown, want) {
+			t.Errorf("a catalog of 5,000 shows %q; want %q", shown, want)
+		}
+	}
+	if n := cardsBuilt(w); n > 12 {
+		t.Errorf("a catalog of 5,000 built %d cards; want only the few in view", n)
+	}
+
+	// Hộ tịch holds 1,324 procedures: a few hundred screenfuls.
+	f := newFinger(w.Canvas())
+	drags := 0
+	for ; !slices.Contains(shownTexts(w), "Chứng thực") && drags < 1000; drags++ {
+		f.tap(fyne.NewPos(600, 780), 0, -450)
+	}
+	if shown := shownTexts(w); !slices.Contains(shown, "Chứng thực") || slices.Contains(shown, "Hộ tịch") {
+		t.Fatalf("after %d finger drags up the catalog shows %q; want the next sector, Chứng thực", drags, shown)
+	}
+	if n := cardsBuilt(w); n > 12 {
+		t.Errorf("after scrolling through 1,324 procedures the catalog holds %d cards; want the few in view", n)
+	}
+
+	list := catalogList(w)
+	view := fyne.CurrentApp().Driver().AbsolutePositionForObject(list).Y
+	var card *procedureCard
+	eachShown(w, func(o fyne.CanvasObject) {
+		if c, ok := o.(*procedureCard); ok && card == nil && c.proc.Sector == "chung-thuc" {
+			if y := centre(c.button).Y; y > view && y < view+list.Size().Height {
+				card = c
+			}
+		}
+	})
+	if card == nil {
+		t.Fatalf("no chứng thực card in view; shown %q", shownTexts(w))
+	}
+	p := card.proc
+	f.tap(centre(card.button), 2, 3) // a finger's tap wobbles
+	if k.screen != screenProcedure || k.current != p || !shows(w, p.Name.VI) || !shows(w, "Giấy tờ cần mang") {
+		t.Errorf("tapping the card of %s shows %q; want its procedure page", p.ID, shownTexts(w))
+	}
+}
+
+// cardsBuilt counts the procedure cards in the window, shown or not.
+func cardsBuilt(w fyne.Window) int {
+	n := 0
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if _, ok := o.(*procedureCard); ok {
+			n++
+		}
+		for _, c := range children(o) {
+			walk(c)
+		}
+	}
+	walk(w.Content())
+	return n
+}
+
+// TestABigCatalogSearchShowsTheHitsInOrder: with 5,000 procedures a
+// search lists the index's ranked hits, at most searchLimit.
+func TestABigCatalogSearchShowsTheHitsInOrder(t *testing.T) {
+	k, w := newHomeKiosk(t, Options{})
+	setCatalog(k, bigCatalog(t, 5000))
+	tapCardNamed(t, w, "Nộp hồ sơ")
+	for _, q := range []string{"khai sinh", "chung thuc ban sao", "qqqxxzz"} {
+		box := searchBox(t, w)
+		box.SetText("")
+		test.Type(box, q)
+		var want []string
+		for _, h := range k.index.Search(q, searchLimit) {
+			want = append(want, h.Procedure.ID)
+		}
+		if got := shownProcedures(k, w); !slices.Equal(got, want) {
+			t.Errorf("searching %q shows %v; want the ranked hits %v", q, got, want)
+		}
+		if q != "qqqxxzz" && (len(want) != searchLimit || !shows(w, k.tr.T("catalog.results", "count", searchLimit))) {
+			t.Errorf("searching %q: %d hits, shown %q; want %d and their count", q, len(want), shownTexts(w), searchLimit)
+		}
+	}
+}
+
+// TestLargeTextCardsKeepTheirRoom: in large-text mode each card in the
+// list is as tall as its larger text, none over another.
+func TestLargeTextCardsKeepTheirRoom(t *testing.T) {
+	_, w := newTestKiosk(t, kiosk.VI)
+	normal := catalogList(w).shown[1].item.Size().Height // the first card
+	test.Tap(findButton(t, w, "Chữ to"))
+	test.Drag(w.Canvas(), fyne.NewPos(600, 700), 0, -250)
+	list := catalogList(w)
+	if large := list.shown[1].item.Size().Height; large <= normal {
+		t.Errorf("with large text the first card is %v high; want more than %v", large, normal)
+	}
+	gap := theme.Padding()
+	for i, r := range list.shown {
+		if got, want := r.item.Size().Height, r.item.MinSize().Height; got != want {
+			t.Errorf("with large text row %d is %v high; want its content's %v", r.id, got, want)
+		}
+		if prev := list.shown[max(i-1, 0)].item; i > 0 && r.item.Position().Y != prev.Position().Y+prev.Size().Height+gap {
+			t.Errorf("with large text row %d starts at %v; want it a padding below the row above", r.id, r.item.Position().Y)
+		}
+	}
+}
+
+// setCatalog gives k a catalog with its index, as the sync loop does.
+func setCatalog(k *Kiosk, cat *kiosk.Catalog) { k.SetCatalog(cat, kiosk.NewIndex(cat.Procedures)) }

@@ -280,10 +280,13 @@ func (k *Kiosk) SetCalendar(c *kiosk.Calendar) {
 
 // SetCatalog replaces the catalog when the central system sends a new one.
 // A citizen looking at the catalog sees it at once, with their search
-// kept; one in the middle of a procedure is not interrupted.
-func (k *Kiosk) SetCatalog(cat *kiosk.Catalog) {
+// kept; one in the middle of a procedure is not interrupted. index is
+// kiosk.NewIndex(cat.Procedures), built by the caller off the UI
+// goroutine: a large catalog takes tens of milliseconds to index. Call
+// SetCatalog on the UI goroutine.
+func (k *Kiosk) SetCatalog(cat *kiosk.Catalog, index *kiosk.Index) {
 	k.catalog = cat
-	k.index = kiosk.NewIndex(cat.Procedures)
+	k.index = index
 	k.index.SetBoost(boosts(k.usage))
 	if k.screen == screenCatalog && k.catalogView != nil {
 		k.catalogView.catalogChanged()

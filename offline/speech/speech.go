@@ -231,6 +231,15 @@ func (s *Speaker) waitFor(u *utterance, lang kiosk.Lang) {
 	s.mu.Unlock()
 }
 
+// Close silences the voice and waits for the voice detection New started
+// (at most Options.DetectTimeout): no synthesizer runs once the kiosk has
+// stopped. espeak-ng, for one, writes its audio settings under the user's
+// home even to list voices.
+func (s *Speaker) Close() {
+	s.Stop()
+	<-s.ready
+}
+
 // Stop silences the voice, if any, and returns once its process has
 // ended (or after two seconds, logged, if it will not).
 func (s *Speaker) Stop() {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -143,5 +144,33 @@ func TestLimitedBuffer(t *testing.T) {
 	}
 	if b.String() != "abcd" {
 		t.Errorf("kept %q; want %q", b.String(), "abcd")
+	}
+}
+
+func TestCloseWaitsForTheVoiceDetection(t *testing.T) {
+	if platform().program == "" {
+		t.Skip("no synthesizer is looked for on " + runtime.GOOS)
+	}
+	release := make(chan struct{})
+	done := make(chan struct{})
+	slow := func(file string) (string, error) {
+		<-release
+		close(done)
+		return notFound(file)
+	}
+	s := New(Options{LookPath: slow})
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	select {
+	case <-closed:
+		t.Fatal("Close returned while the voice detection still ran")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	<-done
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not return after the detection ended")
 	}
 }
