@@ -102,7 +102,7 @@ type centralEnv struct {
 	url  string
 }
 
-func startCentral(t *testing.T, opts centralsim.Options) *centralEnv {
+func startCentral(t testing.TB, opts centralsim.Options) *centralEnv {
 	t.Helper()
 	opts.DataFile = filepath.Join(t.TempDir(), "central.db")
 	opts.Log = zerolog.Nop()
@@ -118,7 +118,7 @@ func startCentral(t *testing.T, opts centralsim.Options) *centralEnv {
 }
 
 // newClient returns a client that retries quickly, not yet enrolled.
-func (c *centralEnv) newClient(t *testing.T, retries int) *central.Client {
+func (c *centralEnv) newClient(t testing.TB, retries int) *central.Client {
 	t.Helper()
 	cl, err := central.New(central.Config{
 		BaseURL: c.url, Version: "test", Timeout: 10 * time.Second,
@@ -132,14 +132,14 @@ func (c *centralEnv) newClient(t *testing.T, retries int) *central.Client {
 }
 
 // enrolled returns a client enrolled with the server's one-time code.
-func (c *centralEnv) enrolled(t *testing.T, retries int) *central.Client {
+func (c *centralEnv) enrolled(t testing.TB, retries int) *central.Client {
 	t.Helper()
 	cl := c.newClient(t, retries)
 	c.enrol(t, cl)
 	return cl
 }
 
-func (c *centralEnv) enrol(t *testing.T, cl *central.Client) {
+func (c *centralEnv) enrol(t testing.TB, cl *central.Client) {
 	t.Helper()
 	enr, err := cl.Enroll(context.Background(), central.EnrollRequest{Code: c.srv.EnrollCode(), Hostname: "kiosk-test"})
 	if err != nil {
@@ -163,7 +163,7 @@ func (c *centralEnv) dossierCodes(t *testing.T) []string {
 
 // ---- the kiosk's side ----
 
-func openStore(t *testing.T, dir string, opts offline.Options) *offline.Store {
+func openStore(t testing.TB, dir string, opts offline.Options) *offline.Store {
 	t.Helper()
 	opts.Log = zerolog.Nop()
 	s, err := offline.Open(dir, opts)

@@ -478,10 +478,13 @@ func (y *Syncer) accepted(item OutboxItem, dossier central.Dossier) verdict {
 	y.failures = 0
 	y.log.Info().Uint64("seq", item.Seq).Str("key", keyPrefix(item.IdempotencyKey)).
 		Int("attempts", item.Attempts).Msg("dossier accepted")
+	// One fewer waiting; counting the whole outbox again here (it keeps
+	// accepted items for days) made sending n dossiers cost n². drain
+	// counts afresh when it starts and when it ends.
 	y.update(func(s *Status) {
 		s.Online, s.LastSuccess, s.LastError, s.Blocked = true, y.opts.Now(), "", ""
+		s.Queued = max(s.Queued-1, 0)
 	})
-	y.refreshCounts()
 	return verdictSent
 }
 
