@@ -22,7 +22,7 @@ var appIcon = fyne.NewStaticResource("icon.png", assets.Icon())
 // cost more than the screen under it. It always keeps the normal text
 // size, so it fits the screen's width in large-text mode too.
 type headerBar struct {
-	view       fyne.CanvasObject
+	view       *normalSize // the header, kept at the normal text size
 	title      *widget.Label
 	unit       *widget.Label
 	sync       *widget.Label
@@ -57,7 +57,7 @@ func (k *Kiosk) newHeader() *headerBar {
 	h.unit.Alignment, h.unit.Truncation = fyne.TextAlignTrailing, fyne.TextTruncateEllipsis
 	row := container.NewBorder(nil, nil, container.NewHBox(container.NewStack(icon, corner), h.title),
 		container.NewHBox(h.sync, h.readAloud, h.help, h.textSize, h.langSwitch), h.unit)
-	h.view = container.NewThemeOverride(container.NewVBox(container.NewPadded(row), band, h.saveBanner), counter)
+	h.view = newNormalSize(container.NewVBox(container.NewPadded(row), band, h.saveBanner))
 	return h
 }
 
@@ -96,5 +96,41 @@ func (k *Kiosk) switchLang() {
 		k.setLang(kiosk.VI)
 	} else {
 		k.setLang(kiosk.EN)
+	}
+}
+
+// normalSize holds content that keeps the normal text size whatever the
+// app's theme: the header and the keyboard, which must fit the screen's
+// width in large-text mode too. It wraps the content in a theme override
+// only while the app's theme is the large one. An override is not free:
+// Fyne parses the font files again for every overridden scope, and the two
+// overrides, built at start for a mode few citizens choose, took a fifth
+// of the kiosk's start-up.
+//
+// Place the Container in a screen, not the normalSize itself: Fyne draws
+// and walks a *fyne.Container, not a type that embeds one.
+type normalSize struct {
+	*fyne.Container // a stack holding the content, or its override
+	content         fyne.CanvasObject
+	override        fyne.CanvasObject // built the first time large type is on
+}
+
+func newNormalSize(content fyne.CanvasObject) *normalSize {
+	return &normalSize{Container: container.NewStack(content), content: content}
+}
+
+// fit shows the content as it is under the normal theme, and inside an
+// override to the normal theme under the large one.
+func (n *normalSize) fit(large bool) {
+	show := n.content
+	if large {
+		if n.override == nil {
+			n.override = container.NewThemeOverride(n.content, counter)
+		}
+		show = n.override
+	}
+	if n.Objects[0] != show {
+		n.Objects[0] = show
+		n.Refresh()
 	}
 }

@@ -174,7 +174,7 @@ type Kiosk struct {
 	afterShow      func()         // what a screen does once laid out (scroll to its answer box)
 	theme          fyne.Theme     // the app's theme as last set: normal or large type
 
-	keyboard     *Keyboard // one on-screen keyboard, under screens that ask for it
+	keyboard     *Keyboard // one on-screen keyboard, under screens that ask for it; built on first need
 	wantKeyboard bool      // the screen being built types text
 	keyboardLate bool      // … but only once its box is touched (browsing needs the room)
 	keyboardMode Mode
@@ -182,9 +182,9 @@ type Kiosk struct {
 	idleWarn     *widget.PopUp // the "are you still there?" countdown
 	idleCount    *widget.Label
 
-	sync         *SyncStatus       // nil until the sync loop reports
-	head         *headerBar        // built once, updated in place
-	keyboardView fyne.CanvasObject // the keyboard at the normal text size, built once
+	sync         *SyncStatus // nil until the sync loop reports
+	head         *headerBar  // built once, updated in place
+	keyboardView *normalSize // the keyboard at the normal text size, built once
 
 	saveFailed bool // the last autosave failed; it is being retried
 
@@ -355,12 +355,6 @@ func New(win fyne.Window, cat *kiosk.Catalog, opts Options) (*Kiosk, error) {
 	if opts.IdleTimeout > 0 && opts.IdleWarning <= 0 {
 		k.opts.IdleWarning = DefaultIdleWarning
 	}
-	k.keyboard = NewKeyboard(win.Canvas(), func(key string) string { return k.tr.T(key) })
-	k.keyboard.OnDone = k.keyboardDone
-	// The header and the keyboard keep the normal text size in large-text
-	// mode, so they fit the screen's width. Each is wrapped once: an
-	// override applied around every new screen cost more than the screen.
-	k.keyboardView = container.NewThemeOverride(k.keyboard, counter)
 	k.head = k.newHeader()
 	// The kiosk sets its theme itself, so it looks and measures the same
 	// in every app, tests too.
@@ -395,9 +389,10 @@ func (k *Kiosk) show() {
 	k.refreshHeader()
 	var keyboard fyne.CanvasObject
 	if k.wantKeyboard {
+		k.ensureKeyboard()
 		k.keyboard.SetMode(k.keyboardMode)
 		k.keyboard.Refresh() // labels in the current language
-		keyboard = k.keyboardView
+		keyboard = k.keyboardView.Container
 		if k.keyboardLate {
 			k.keyboardView.Hide()
 		} else {
@@ -418,9 +413,9 @@ func (k *Kiosk) show() {
 // band and the assistant's coach bar when they are on.
 func (k *Kiosk) top() fyne.CanvasObject {
 	if !k.practice && k.assistant == nil {
-		return k.head.view
+		return k.head.view.Container
 	}
-	top := container.NewVBox(k.head.view)
+	top := container.NewVBox(k.head.view.Container)
 	if k.practice {
 		top.Add(k.practiceBandView())
 	}
@@ -429,6 +424,28 @@ func (k *Kiosk) top() fyne.CanvasObject {
 	}
 	return top
 }
+
+// ensureKeyboard builds the on-screen keyboard the first time a screen
+// wants it, or when WarmUp asks. Its 60 keys took a sixth of the kiosk's
+// start-up to build, for a home screen that types nothing.
+func (k *Kiosk) ensureKeyboard() {
+	if k.keyboard != nil {
+		return
+	}
+	k.keyboard = NewKeyboard(k.win.Canvas(), func(key string) string { return k.tr.T(key) })
+	k.keyboard.OnDone = k.keyboardDone
+	// The header and the keyboard keep the normal text size in large-text
+	// mode, so they fit the screen's width. Each is wrapped once: an
+	// override applied around every new screen cost more than the screen.
+	k.keyboardView = newNormalSize(k.keyboard)
+	k.keyboardView.fit(k.largeText)
+}
+
+// WarmUp builds what the first screen does not show but the next ones
+// will — the on-screen keyboard — so that neither the start nor the
+// citizen's first tap waits for it. Call it on the UI goroutine once the
+// home screen is up.
+func (k *Kiosk) WarmUp() { k.ensureKeyboard() }
 
 // useKeyboard puts the on-screen keyboard under the screen being built,
 // in mode, typing into e (focused once shown). Every text field of the
@@ -491,6 +508,10 @@ func (k *Kiosk) useTheme() {
 	if k.theme != want {
 		k.theme = want
 		fyne.CurrentApp().Settings().SetTheme(want)
+		k.head.view.fit(k.largeText)
+		if k.keyboardView != nil {
+			k.keyboardView.fit(k.largeText)
+		}
 	}
 }
 

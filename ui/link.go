@@ -253,13 +253,36 @@ func (l *link) apply(st LinkState) {
 }
 
 // tick updates the countdown to the next QR; the kiosk's once-a-second
-// ticker calls it.
+// ticker calls it. The countdown moves in steps of linkCountdownStep:
+// every change repaints the whole window (about 2% of a core at once a
+// second on a kiosk's software renderer), and a citizen reading the code
+// needs "about half a minute", not a ticking clock.
 func (l *link) tick() {
 	if l.session.ID == "" || l.state.State == LinkLinked {
 		return
 	}
 	left := l.openedAt.Add(l.k.linkEvery).Sub(l.k.opts.Now())
-	l.countdown.SetText(l.k.tr.T("link.countdown", "seconds", max(0, int(left.Round(time.Second).Seconds()))))
+	setText(l.countdown, l.k.tr.T("link.countdown", "seconds", roundUp(left, linkCountdownStep)*int(linkCountdownStep/time.Second)))
+}
+
+// linkCountdownStep is how finely the QR's countdown moves.
+const linkCountdownStep = 10 * time.Second
+
+// roundUp is how many steps d takes, rounded up, and never below 0: a
+// countdown never shows 0 while time is left.
+func roundUp(d, step time.Duration) int {
+	if d <= 0 {
+		return 0
+	}
+	return int((d + step - 1) / step)
+}
+
+// setText changes a label only when its text changes: every SetText
+// repaints the window, and the once-a-second ticks mostly say the same.
+func setText(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
+	}
 }
 
 // tickLinks updates every link's countdown.

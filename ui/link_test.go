@@ -196,7 +196,7 @@ func TestAnUnusedQRIsReplacedAndCountsDown(t *testing.T) {
 
 	now = now.Add(150 * time.Millisecond)
 	k.tickLinks()
-	if !shows(w, "Mã QR sẽ đổi sau 0 giây") {
+	if !shows(w, "Mã QR sẽ đổi sau khoảng 10 giây") { // 50 ms left: the countdown moves in tens
 		t.Errorf("countdown shows %q", shownTexts(w))
 	}
 	q.runUntil(t, "a new QR", func() bool { return k.links[LinkLogin].session.ID == "ls_2" })
@@ -342,5 +342,25 @@ func TestTheLinkQRReadsBackAsItsURL(t *testing.T) {
 	}
 	if got, want := strings.TrimSpace(string(out)), "http://127.0.0.1:8080/l/token-ls_1"; got != want {
 		t.Errorf("the QR reads %q; want the session's URL %q", got, want)
+	}
+}
+
+func TestRoundUp(t *testing.T) {
+	for _, tt := range []struct {
+		d, step time.Duration
+		want    int
+	}{
+		{60 * time.Second, 10 * time.Second, 6},
+		{59 * time.Second, 10 * time.Second, 6},
+		{51 * time.Second, 10 * time.Second, 6},
+		{50 * time.Second, 10 * time.Second, 5},
+		{time.Millisecond, 10 * time.Second, 1},
+		{0, 10 * time.Second, 0},
+		{-time.Second, time.Minute, 0},
+		{15 * time.Minute, time.Minute, 15},
+	} {
+		if got := roundUp(tt.d, tt.step); got != tt.want {
+			t.Errorf("roundUp(%v, %v) = %d; want %d", tt.d, tt.step, got, tt.want)
+		}
 	}
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -103,14 +102,8 @@ func (k *Kiosk) tickPayment() {
 	if p == nil || p.state != PaymentPending {
 		return
 	}
-	left := max(0, p.order.ExpiresAt.Sub(k.opts.Now()).Round(time.Second))
-	p.countdown.SetText(k.tr.T("pay.countdown", "time", minSec(left)))
-}
-
-// minSec writes a duration as m:ss.
-func minSec(d time.Duration) string {
-	s := int(d.Seconds())
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
+	left := p.order.ExpiresAt.Sub(k.opts.Now())
+	setText(p.countdown, k.tr.T("pay.countdown", "minutes", roundUp(left, time.Minute)))
 }
 
 // payScreen shows the order's VietQR, or what is happening with it.

@@ -105,3 +105,13 @@ func heading(text string) *widget.Label {
 	l.SizeName = theme.SizeNameHeadingText
 	return l
 }
+
+// WarmFonts loads the fonts the screens use, so that building the first
+// screen does not wait for them: parsing the font files is most of what
+// the first screen costs. Fyne's font caches are safe for concurrent use,
+// so call it on any goroutine once the app exists, while the rest starts.
+func WarmFonts() {
+	for _, style := range []fyne.TextStyle{{}, {Bold: true}} {
+		fyne.MeasureText("Một Cửa Kiosk", counter.Size(theme.SizeNameText), style)
+	}
+}

@@ -237,12 +237,20 @@ func (b *backend) show(w fyne.Window, cfg config) error {
 	return nil
 }
 
+// warmUpAfter is when, after the start, the kiosk builds what its first
+// screen did not need: well after the first frame, well before a citizen
+// can tap.
+const warmUpAfter = 700 * time.Millisecond
+
 // start runs the background work — store maintenance and the sync loop —
 // reporting to k on the UI goroutine.
 func (b *backend) start(k *ui.Kiosk, cfg config) {
 	ctx, cancel := context.WithCancel(context.Background())
 	b.cancel = cancel
 	b.kiosk = k
+	// Once the home screen is up, build what the next screens need (the
+	// on-screen keyboard), off the start and before the first tap.
+	time.AfterFunc(warmUpAfter, func() { fyne.Do(k.WarmUp) })
 	b.synced = b.catalog
 	b.wg.Add(2)
 	go func() {

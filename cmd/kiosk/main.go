@@ -20,6 +20,7 @@ import (
 
 	"github.com/motcua/kiosk/assets"
 	"github.com/motcua/kiosk/kiosk/logging"
+	"github.com/motcua/kiosk/ui"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -72,6 +73,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if logFile != nil {
 		defer logFile.Close()
 	}
+	// Fyne ships no Vietnamese for its own strings (OK, Cancel…).
+	if err := lang.AddTranslationsForLocale(assets.FyneVietnamese(), fyne.Locale("vi")); err != nil {
+		log.Warn().Err(err).Msg("cannot add Vietnamese for Fyne's own strings")
+	}
+	// The app first, so its fonts load (tens of milliseconds) while the
+	// store opens and the central system answers.
+	a := app.NewWithID(appID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
+	go ui.WarmFonts()
 	b, err := openBackend(cfg, log)
 	if err != nil {
 		// Plainly, not through the log's redaction: a start-up error names
@@ -81,12 +91,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	defer b.close()
 
-	// Fyne ships no Vietnamese for its own strings (OK, Cancel…).
-	if err := lang.AddTranslationsForLocale(assets.FyneVietnamese(), fyne.Locale("vi")); err != nil {
-		log.Warn().Err(err).Msg("cannot add Vietnamese for Fyne's own strings")
-	}
-	a := app.NewWithID(appID)
-	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 	w := newWindow(a, cfg.window, log)
 	if err := b.show(w, cfg); err != nil {
 		log.Error().Err(err).Msg("cannot build the interface")
