@@ -82,8 +82,14 @@ screenshot: build ## refresh docs/screenshot.png from the real binary under Xvfb
 reliability: ## the long crash test (400 SIGKILLs) and the fault test, with their counts
 	set -o pipefail; OFFLINE_CRASH_KILLS=400 CGO_ENABLED=0 $(GO) test -tags ci,$(TAGS) -count=1 -run 'TestCrashSafety|TestFaultInjection' -v ./offline/ | grep -E '^(=== RUN|--- |\s+\S+_test.go|ok|FAIL|PASS)'
 
-bench: ## Go benchmarks, with figures
-	$(GO) test -tags ci,$(TAGS) -run '^$$' -bench . -benchmem ./kiosk/... ./offline/...
+# make bench: the kiosk beside a Chromium kiosk on bench/home.html, both
+# under one Xvfb (start-up, memory, idle CPU), then the Go benchmarks; one
+# table with budgets, raw samples in bench/results.json. The kiosk is the
+# bench build: -tags bench adds its stdin control (cmd/kiosk/benchctl.go),
+# which drives the scripted journey and the QR screen.
+bench: test-deps ## the figures and their budgets: kiosk vs Chromium kiosk, Go benchmarks (≈ 5 min on 2 cores)
+	CGO_ENABLED=1 $(GO) build -tags bench,$(TAGS) -ldflags "-X main.version=$(VERSION)" -o $(BIN)/kiosk-bench ./cmd/kiosk
+	$(GO) run ./cmd/kioskbench -kiosk $(BIN)/kiosk-bench -page bench/home.html -out bench/results.json -runs 5 -mem-runs 3
 
 lint-api: ## lint kiosk/central/openapi.yaml with Redocly (needs Node.js; npm fetches the linter)
 	npx --yes @redocly/cli@2.77.0 lint kiosk/central/openapi.yaml

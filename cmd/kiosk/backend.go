@@ -251,6 +251,7 @@ func (b *backend) start(k *ui.Kiosk, cfg config) {
 	// Once the home screen is up, build what the next screens need (the
 	// on-screen keyboard), off the start and before the first tap.
 	time.AfterFunc(warmUpAfter, func() { fyne.Do(k.WarmUp) })
+	startBenchControl(b)
 	b.synced = b.catalog
 	b.wg.Add(2)
 	go func() {
