@@ -77,27 +77,42 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := lang.AddTranslationsForLocale(assets.FyneVietnamese(), fyne.Locale("vi")); err != nil {
 		log.Warn().Err(err).Msg("cannot add Vietnamese for Fyne's own strings")
 	}
-	// The app first, so its fonts load (tens of milliseconds) while the
-	// store opens and the central system answers.
+	// The window opens first and the backend opens meanwhile: creating the
+	// window's OpenGL context is the longest part of the start (about
+	// 150 ms with software rendering), and the store, the central system's
+	// answer and the fonts need not wait for it. The screen is built as
+	// soon as both are ready.
 	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
-	go ui.WarmFonts()
-	b, err := openBackend(cfg, log)
-	if err != nil {
-		// Plainly, not through the log's redaction: a start-up error names
-		// paths and addresses, never a citizen, and IT staff must read it whole.
-		fmt.Fprintln(stderr, "kiosk: cannot start:", err)
-		return 1
-	}
-	defer b.close()
-
 	w := newWindow(a, cfg.window, log)
-	if err := b.show(w, cfg); err != nil {
-		log.Error().Err(err).Msg("cannot build the interface")
-		return 1
-	}
+	go ui.WarmFonts()
+	var b *backend
+	code := 0
+	go func() {
+		opened, err := openBackend(cfg, log)
+		fyne.Do(func() {
+			if err != nil {
+				// Plainly, not through the log's redaction: a start-up error names
+				// paths and addresses, never a citizen, and IT staff must read it whole.
+				fmt.Fprintln(stderr, "kiosk: cannot start:", err)
+				code = 1
+				a.Quit()
+				return
+			}
+			b = opened
+			if err := b.show(w, cfg); err != nil {
+				log.Error().Err(err).Msg("cannot build the interface")
+				code = 1
+				a.Quit()
+			}
+		})
+	}()
 	w.ShowAndRun()
-	return b.exitCode
+	if b == nil {
+		return code
+	}
+	b.close()
+	return max(code, b.exitCode)
 }
 
 // openLog logs to the console and, except for a demo without a data
