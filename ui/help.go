@@ -24,6 +24,8 @@ type HelpDesk interface {
 	Call(ctx context.Context, screen, step string) (HelpTicket, error)
 	// Ticket reads a request's state and place in the queue again.
 	Ticket(ctx context.Context, id string) (HelpTicket, error)
+	// Withdraw takes a request out of the queue: the citizen has left.
+	Withdraw(ctx context.Context, id string) error
 }
 
 // HelpTicket is a help request in the team's queue.
@@ -89,6 +91,25 @@ func (k *Kiosk) callHelp() {
 	k.visit.rec.HelpRequests++
 	go h.run(ctx, k, screenNames[k.screen], k.stepName())
 	k.showHelp()
+}
+
+// endHelp is the session's end: the request leaves the team's queue, so
+// no one walks to a kiosk whose citizen has gone.
+func (k *Kiosk) endHelp() {
+	h := k.help
+	if h == nil {
+		return
+	}
+	k.stopHelp()
+	if id := h.ticket.ID; id != "" && h.ticket.State != HelpDone {
+		desk := k.opts.HelpDesk
+		k.background(func() func() {
+			ctx, cancel := context.WithTimeout(context.Background(), helpWait)
+			defer cancel()
+			_ = desk.Withdraw(ctx, id) // a request left open is the team's to close
+			return func() {}
+		})
+	}
 }
 
 // stopHelp stops following the request; the team's queue keeps it.

@@ -14,11 +14,12 @@ import (
 // fakeHelpDesk queues help requests as the team's queue would, and lets
 // the test take them.
 type fakeHelpDesk struct {
-	mu     sync.Mutex
-	calls  []string // "screen step" of each request
-	ahead  int      // requests already waiting before this kiosk's
-	taken  bool
-	broken bool
+	mu        sync.Mutex
+	calls     []string // "screen step" of each request
+	withdrawn []string // the tickets the kiosk withdrew
+	ahead     int      // requests already waiting before this kiosk's
+	taken     bool
+	broken    bool
 }
 
 func (d *fakeHelpDesk) Call(_ context.Context, screen, step string) (HelpTicket, error) {
@@ -38,6 +39,19 @@ func (d *fakeHelpDesk) Ticket(_ context.Context, id string) (HelpTicket, error) 
 		return HelpTicket{ID: id, State: HelpTaken}, nil
 	}
 	return HelpTicket{ID: id, State: HelpOpen, Position: d.ahead + 1}, nil
+}
+
+func (d *fakeHelpDesk) Withdraw(_ context.Context, id string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.withdrawn = append(d.withdrawn, id)
+	return nil
+}
+
+func (d *fakeHelpDesk) withdrawals() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]string(nil), d.withdrawn...)
 }
 
 func (d *fakeHelpDesk) requests() []string {
@@ -81,9 +95,13 @@ func TestHelpButtonCallsTheTeamWithTheScreenAndStepOnly(t *testing.T) {
 		t.Errorf("after the team took it the popup shows %q", overlayTexts(w))
 	}
 
-	// Going home ends the call: the next citizen starts with the plain button.
+	// Going home ends the call: the request leaves the team's queue, and
+	// the next citizen starts with the plain button.
 	tapOverlayButton(t, w, "Đóng")
 	k.goHome()
+	if got := desk.withdrawals(); len(got) != 1 || got[0] != "help_1" {
+		t.Errorf("after the session ended the kiosk withdrew %q; want its one request", got)
+	}
 	if !shows(w, "Gọi hỗ trợ") || shows(w, "Hỗ trợ đang đến") {
 		t.Errorf("after going home the header shows %q; want the plain help button", shownTexts(w))
 	}

@@ -577,7 +577,7 @@ func (k *Kiosk) endSession() {
 	k.endVisit()
 	k.stopPayment()
 	k.closeLinks()
-	k.stopHelp()
+	k.endHelp()
 	k.closeAssistantPad()
 	k.stopSpeaking()
 	k.wipeAttachments()

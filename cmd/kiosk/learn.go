@@ -30,6 +30,10 @@ func (d clientHelpDesk) Ticket(ctx context.Context, id string) (ui.HelpTicket, e
 	return uiTicket(t), err
 }
 
+func (d clientHelpDesk) Withdraw(ctx context.Context, id string) error {
+	return d.client.WithdrawHelp(ctx, id)
+}
+
 func uiTicket(t central.HelpTicket) ui.HelpTicket {
 	return ui.HelpTicket{ID: t.ID, State: t.State, Position: t.Position}
 }

@@ -59,6 +59,21 @@ func TestWalkHelpRequestReachesTheTeamQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	dr.waitShowsWithin("Hỗ trợ đang đến", 15*time.Second)
+
+	// The citizen leaves: the request leaves the team's queue with them.
+	dr.tap("Trang chủ")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		dr.loop.run()
+		ticket, err := wk.b.client.HelpTicket(ctx, queue[0].ID)
+		if err == nil && ticket.State == central.HelpDone {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the citizen went home the ticket is %+v (%v); want it withdrawn, done", ticket, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 func TestWalkAssistedDossierIsFiledAsAssisted(t *testing.T) {

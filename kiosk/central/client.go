@@ -947,6 +947,15 @@ func (c *Client) HelpTicket(ctx context.Context, id string) (HelpTicket, error) 
 	return out, c.getJSON(ctx, cl, &out)
 }
 
+// WithdrawHelp withdraws one of this kiosk's help tickets: the citizen's
+// session ended. Withdrawing a done ticket is not an error.
+func (c *Client) WithdrawHelp(ctx context.Context, id string) error {
+	cl := c.newCall(http.MethodDelete, "/v1/help-requests/{id}")
+	cl.params = map[string]string{"id": id}
+	_, err := c.do(ctx, cl)
+	return err
+}
+
 // SendMetrics sends aggregated self-service figures: one entry per day
 // and procedure. Resending a day replaces what the central system holds
 // for it, so a kiosk sends its open days again as they grow.

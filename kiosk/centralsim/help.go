@@ -249,6 +249,30 @@ func (s *Server) handleGetHelp(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// handleWithdrawHelp is the kiosk withdrawing its own ticket when the
+// citizen's session ends: it is done, so the team does not walk to an
+// empty kiosk. Another device's ticket is not found, as an unknown one.
+func (s *Server) handleWithdrawHelp(w http.ResponseWriter, r *http.Request) {
+	deviceID := deviceOf(r).ID
+	err := s.moveHelp(r.PathValue("id"), func(rec *helpRecord, now time.Time) error {
+		if rec.DeviceID != deviceID {
+			return ErrNoHelpRequest
+		}
+		if rec.State != central.HelpDone {
+			rec.State, rec.DoneAt = central.HelpDone, now
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, ErrNoHelpRequest):
+		writeError(w, r, errNotFound)
+	case err != nil:
+		writeError(w, r, errInternal)
+	default:
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
 // helpTicket reads one ticket, with its position worked out as
 // helpTickets does (the queue is short: listing it is cheap).
 func helpTicket(tx *bolt.Tx, id string) (central.HelpTicket, bool, error) {

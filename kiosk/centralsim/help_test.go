@@ -200,3 +200,26 @@ func TestHelpTicketFollowsTheQueue(t *testing.T) {
 		t.Errorf("GET a ticket without a token = %d; want 401", status)
 	}
 }
+
+func TestAKioskWithdrawsItsHelpTicket(t *testing.T) {
+	s, hs := testServer(t, nil)
+	mine := enrolKiosk(t, s, hs, "1234-5678")
+	other := enrolKiosk(t, s, hs, "2222-3333")
+	ticket := askHelp(t, hs, mine.DeviceToken, "w1", central.HelpRequest{Screen: "catalog"})
+	theirs := askHelp(t, hs, other.DeviceToken, "w2", central.HelpRequest{Screen: "form"})
+
+	if status, _, body := call(t, "DELETE", hs.URL+"/v1/help-requests/"+theirs.ID, mine.DeviceToken, "", nil); status != http.StatusNotFound {
+		t.Errorf("withdrawing another kiosk's ticket = %d %s; want 404", status, body)
+	}
+	for range 2 { // withdrawing twice is not an error
+		if status, _, body := call(t, "DELETE", hs.URL+"/v1/help-requests/"+ticket.ID, mine.DeviceToken, "", nil); status != http.StatusNoContent {
+			t.Fatalf("withdrawing my ticket = %d %s; want 204", status, body)
+		}
+	}
+	if _, got := getHelp(t, hs, mine.DeviceToken, ticket.ID); got.State != central.HelpDone {
+		t.Errorf("my withdrawn ticket = %+v; want done", got)
+	}
+	if _, got := getHelp(t, hs, other.DeviceToken, theirs.ID); got.State != central.HelpOpen || got.Position != 1 {
+		t.Errorf("the other kiosk's ticket = %+v; want still open, first in the queue", got)
+	}
+}

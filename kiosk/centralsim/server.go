@@ -255,6 +255,7 @@ func (s *Server) Routes() []Route {
 		{"POST", "/v1/help-requests", s.device(s.handleCreateHelp)},
 		{"GET", "/v1/help-requests", s.device(s.handleListHelp)},
 		{"GET", "/v1/help-requests/{id}", s.device(s.handleGetHelp)},
+		{"DELETE", "/v1/help-requests/{id}", s.device(s.handleWithdrawHelp)},
 		{"POST", "/v1/metrics", s.device(s.handleMetrics)},
 		{"GET", "/v1/metrics", s.staff(s.handleListMetrics)},
 		{"POST", "/v1/assistants/sign-in", s.device(s.handleAssistantSignIn)},
