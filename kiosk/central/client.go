@@ -771,7 +771,12 @@ func (c *Client) LinkSessionState(ctx context.Context, id string, wait time.Dura
 // EndLinkSession ends a session (Back, Cancel, finish, idle reset).
 // Ending an ended session is not an error.
 func (c *Client) EndLinkSession(ctx context.Context, id string) error {
-	cl := c.newCall(http.MethodDelete, "/v1/link-sessions/{id}")
+	return c.deleteID(ctx, "/v1/link-sessions/{id}", id)
+}
+
+// deleteID sends a DELETE to path, its {id} filled in.
+func (c *Client) deleteID(ctx context.Context, path, id string) error {
+	cl := c.newCall(http.MethodDelete, path)
 	cl.params = map[string]string{"id": id}
 	_, err := c.do(ctx, cl)
 	return err
@@ -950,10 +955,7 @@ func (c *Client) HelpTicket(ctx context.Context, id string) (HelpTicket, error) 
 // WithdrawHelp withdraws one of this kiosk's help tickets: the citizen's
 // session ended. Withdrawing a done ticket is not an error.
 func (c *Client) WithdrawHelp(ctx context.Context, id string) error {
-	cl := c.newCall(http.MethodDelete, "/v1/help-requests/{id}")
-	cl.params = map[string]string{"id": id}
-	_, err := c.do(ctx, cl)
-	return err
+	return c.deleteID(ctx, "/v1/help-requests/{id}", id)
 }
 
 // SendMetrics sends aggregated self-service figures: one entry per day
