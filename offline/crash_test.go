@@ -52,9 +52,19 @@ func TestCrashSafety(t *testing.T) {
 
 	dir := t.TempDir()
 	rec := &crashRecord{saved: map[string]int{}, queued: map[string]string{}}
+	// The summary line of make reliability (cmd/reliability), written
+	// even when a check below stops the test: the counts are the checks'.
+	t.Cleanup(func() {
+		t.Logf("RELIABILITY area=crash case=sigkill-save-submit-sync tried=%d lost=%d duplicated=%d corrupt=%d crashes=%d pii=0 drafts=%d queued=%d",
+			rec.kills, rec.lost, rec.duplicated, rec.corrupt, rec.crashes, len(rec.saved), len(rec.queued))
+	})
 	dice := rand.New(rand.NewPCG(1, 2))
 	for round := range kills {
-		lines := runAndKill(t, dir, env.url, enr, time.Duration(20+dice.IntN(280))*time.Millisecond)
+		lines, crashed := runAndKill(t, dir, env.url, enr, time.Duration(20+dice.IntN(280))*time.Millisecond)
+		rec.kills++
+		if crashed {
+			rec.crashes++ // the child ended before the kill: it failed on its own
+		}
 		rec.note(lines)
 		rec.verify(t, dir, round)
 	}
@@ -71,10 +81,14 @@ func TestCrashSafety(t *testing.T) {
 		kills, len(rec.saved), len(rec.queued), len(items), len(env.dossierCodes(t)))
 }
 
-// crashRecord is what the children acknowledged, over all rounds.
+// crashRecord is what the children acknowledged, over all rounds, and
+// what the checks found wrong.
 type crashRecord struct {
 	saved  map[string]int    // draft id → the highest acknowledged save counter
 	queued map[string]string // draft id → idempotency key, acknowledged as submitted
+
+	kills, crashes            int // children killed; children that ended on their own
+	lost, duplicated, corrupt int // what the checks found, for the summary line
 }
 
 func (r *crashRecord) note(lines []string) {
@@ -98,10 +112,12 @@ func (r *crashRecord) verify(t *testing.T, dir string, round int) {
 	t.Helper()
 	s, err := offline.Open(dir, offline.Options{Log: zerolog.Nop()})
 	if err != nil {
+		r.corrupt++
 		t.Fatalf("round %d: reopening after SIGKILL: %v", round, err)
 	}
 	defer s.Close()
 	if err := s.Check(); err != nil {
+		r.corrupt++
 		t.Fatalf("round %d: consistency check after SIGKILL: %v", round, err)
 	}
 	submitted := map[string]string{}
@@ -113,14 +129,20 @@ func (r *crashRecord) verify(t *testing.T, dir string, round int) {
 		switch {
 		case errors.Is(err, offline.ErrNotFound) && submitted[id] != "":
 			// submitted: it lives on in the outbox
+		case errors.Is(err, offline.ErrNotFound):
+			r.lost++
+			t.Fatalf("round %d: draft %s (acknowledged save %d): %v", round, id, n, err)
 		case err != nil:
+			r.corrupt++
 			t.Fatalf("round %d: draft %s (acknowledged save %d): %v", round, id, n, err)
 		case atoi(d.Answers["crash_counter"]) < n:
+			r.lost++
 			t.Fatalf("round %d: draft %s holds save %s; save %d was acknowledged", round, id, d.Answers["crash_counter"], n)
 		}
 	}
 	for id, key := range r.queued {
 		if submitted[id] != key {
+			r.lost++
 			t.Fatalf("round %d: dossier from draft %s was acknowledged as queued with key %s; the outbox has %q", round, id, key, submitted[id])
 		}
 	}
@@ -137,13 +159,22 @@ func (r *crashRecord) verifyServer(t *testing.T, env *centralEnv, items []offlin
 	seen := map[string]bool{}
 	for _, it := range items {
 		if it.State != offline.Accepted {
+			r.lost++
 			t.Errorf("outbox item %d is %s (%v); want accepted", it.Seq, it.State, it.Problems)
 			continue
+		}
+		if seen[it.Code] {
+			r.duplicated++
+		} else if !onServer[it.Code] {
+			r.lost++
 		}
 		if seen[it.Code] || !onServer[it.Code] {
 			t.Errorf("outbox item %d has code %s: seen before %v, on the server %v; want once, and there", it.Seq, it.Code, seen[it.Code], onServer[it.Code])
 		}
 		seen[it.Code] = true
+	}
+	if len(onServer) > len(items) {
+		r.duplicated += len(onServer) - len(items)
 	}
 	if len(onServer) != len(items) {
 		t.Errorf("the server has %d dossiers; the kiosk submitted %d: a dossier was lost or filed twice", len(onServer), len(items))
@@ -153,8 +184,9 @@ func (r *crashRecord) verifyServer(t *testing.T, env *centralEnv, items []offlin
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 // runAndKill starts a child, kills it with SIGKILL after the given time,
-// and returns every line it printed.
-func runAndKill(t *testing.T, dir, url string, enr central.Enrollment, after time.Duration) []string {
+// and returns every line it printed, and whether it had ended on its own
+// before the kill (it never should: it loops until killed).
+func runAndKill(t *testing.T, dir, url string, enr central.Enrollment, after time.Duration) ([]string, bool) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$")
 	cmd.Env = append(os.Environ(), envCrashChild+"="+strings.Join([]string{dir, url, enr.DeviceID, enr.DeviceToken}, "\n"))
@@ -178,7 +210,7 @@ func runAndKill(t *testing.T, dir, url string, enr central.Enrollment, after tim
 	_ = cmd.Process.Signal(syscall.SIGKILL)
 	got := <-lines
 	_ = cmd.Wait()
-	return got
+	return got, cmd.ProcessState != nil && cmd.ProcessState.Exited()
 }
 
 // TestCrashChild is the kiosk that gets killed: it saves drafts (three

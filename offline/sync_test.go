@@ -252,12 +252,19 @@ func TestCrashMidSendResendsWithTheSameKey(t *testing.T) {
 	}
 }
 
+// envFaultDossiers sets how many dossiers TestFaultInjection sends
+// (make reliability-short lowers it).
+const envFaultDossiers = "OFFLINE_FAULT_DOSSIERS"
+
 // TestFaultInjection is the acceptance test: 500 dossiers through
 // one sync loop against a server that fails 30% of requests, drops 30% of
 // answers after committing and adds 50 ms to each: all accepted, none
 // twice, in the order queued.
 func TestFaultInjection(t *testing.T) {
-	const n = 500
+	n := 500
+	if v, err := strconv.Atoi(os.Getenv(envFaultDossiers)); err == nil && v > 0 {
+		n = v
+	}
 	c := startCentral(t, centralsim.Options{FaultRate: 0.3, DropAfterCommit: 0.3, Latency: 50 * time.Millisecond, Seed: 4})
 	client := c.enrolled(t, 4)
 	s := openStore(t, t.TempDir(), offline.Options{})
@@ -274,18 +281,52 @@ func TestFaultInjection(t *testing.T) {
 	took := time.Since(start)
 
 	items := outbox(t, s)
-	codes := checkCodesAscend(t, items)
-	if count, _ := c.srv.DossierCount(); count != n || len(codes) != n {
-		t.Errorf("server has %d dossiers, kiosk %d distinct codes; want %d and %d", count, len(codes), n, n)
-	}
+	count, _ := c.srv.DossierCount()
 	posts := c.gate.requests("POST", "/v1/dossiers")
 	faults, drops, replays := tally(posts)
+	// The summary line of make reliability (cmd/reliability), before the
+	// checks below, which may stop the test.
+	lost, duplicated, corrupt := faultDamage(s, items, n, count)
+	t.Logf("RELIABILITY area=faults case=sync-503-drop-latency tried=%d lost=%d duplicated=%d corrupt=%d crashes=0 pii=0 posts=%d 503s=%d dropped=%d replayed=%d",
+		n, lost, duplicated, corrupt, len(posts), faults, drops, replays)
+
+	codes := checkCodesAscend(t, items)
+	if count != n || len(codes) != n {
+		t.Errorf("server has %d dossiers, kiosk %d distinct codes; want %d and %d", count, len(codes), n, n)
+	}
 	loopAttempts := 0
 	for _, it := range items {
 		loopAttempts += it.Attempts
 	}
 	t.Logf("%d dossiers in %v: %d POSTs (%.2f per dossier), %d injected 503s, %d dropped after commit, %d replayed, %d sync-loop attempts",
-		n, took.Round(time.Millisecond), len(posts), float64(len(posts))/n, faults, drops, replays, loopAttempts)
+		n, took.Round(time.Millisecond), len(posts), float64(len(posts))/float64(n), faults, drops, replays, loopAttempts)
+}
+
+// faultDamage counts, of n dossiers queued, those lost (not accepted, or
+// missing on the server), those filed twice (a code given twice, or more
+// on the server than queued) and whether the store fails its consistency
+// check or holds an accepted item without a code (corrupt).
+func faultDamage(s *offline.Store, items []offline.OutboxItem, n, onServer int) (lost, duplicated, corrupt int) {
+	accepted, codes := 0, map[string]bool{}
+	for _, it := range items {
+		if it.State != offline.Accepted {
+			continue
+		}
+		accepted++
+		switch {
+		case it.Code == "":
+			corrupt++
+		case codes[it.Code]:
+			duplicated++
+		}
+		codes[it.Code] = true
+	}
+	lost = max(n-accepted, n-onServer, 0)
+	duplicated = max(duplicated, onServer-n)
+	if s.Check() != nil {
+		corrupt++
+	}
+	return lost, duplicated, corrupt
 }
 
 // checkCodesAscend checks that every item was accepted under its own

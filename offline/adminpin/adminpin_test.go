@@ -137,17 +137,35 @@ func TestRightPINOpens(t *testing.T) {
 
 func TestLockAfterFiveWrongTriesWithCountdown(t *testing.T) {
 	g, c, _ := provisioned(t)
+	// The summary line of make reliability (cmd/reliability): the tries
+	// made, how many were refused, and after how many the lock came.
+	tries, refused, lockedAfter := 0, 0, 0
+	check := func(pin string) error {
+		tries++
+		err := g.Check(pin)
+		if err != nil {
+			refused++
+		}
+		if errors.Is(err, ErrLocked) && lockedAfter == 0 {
+			lockedAfter = tries
+		}
+		return err
+	}
+	t.Cleanup(func() {
+		t.Logf("RELIABILITY area=access case=admin-pin-lockout tried=%d lost=0 duplicated=0 corrupt=0 crashes=0 pii=0 refused=%d locked-after=%d",
+			tries, refused, lockedAfter)
+	})
 	for left := MaxFails - 1; left > 0; left-- {
-		wantWrong(t, g.Check("000111"), left)
+		wantWrong(t, check("000111"), left)
 		c.Add(time.Second)
 	}
 	until := c.now.Add(5 * time.Minute)
-	wantLocked(t, g.Check("000111"), until)
+	wantLocked(t, check("000111"), until)
 
 	// While locked, even the right PIN is not tried, and the lock's end
 	// stays put as the clock moves: the screen counts down to it.
 	c.Add(time.Second)
-	wantLocked(t, g.Check(right), until)
+	wantLocked(t, check(right), until)
 	wantLocked(t, g.Ready(), until)
 	if left := until.Sub(c.now); left != 4*time.Minute+59*time.Second {
 		t.Errorf("a second into the lock %v is left; want 4:59", left)
@@ -159,11 +177,11 @@ func TestLockAfterFiveWrongTriesWithCountdown(t *testing.T) {
 	if err := g.Ready(); err != nil {
 		t.Fatalf("after the lock Ready() = %v; want nil", err)
 	}
-	if err := g.Check(right); err != nil {
+	if err := check(right); err != nil {
 		t.Fatalf("after the lock Check(right) = %v; want nil", err)
 	}
 	// The right PIN started the count again.
-	wantWrong(t, g.Check("000111"), MaxFails-1)
+	wantWrong(t, check("000111"), MaxFails-1)
 }
 
 func TestLockGrowsWithEachFurtherWrongTry(t *testing.T) {
