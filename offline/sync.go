@@ -613,6 +613,8 @@ func errorKind(err error) string {
 		return BlockedUntrusted
 	case errors.Is(err, central.ErrResponseTooLarge):
 		return "response_too_large"
+	case errors.Is(err, central.ErrBadResponse):
+		return "bad_response"
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return "cancelled"
 	}

@@ -694,7 +694,7 @@ func (c *Client) doJSON(ctx context.Context, cl call, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(resp.Body(), out); err != nil {
-		return fmt.Errorf("central: %s %s: the answer is not the expected JSON: %w", cl.method, cl.route, err)
+		return fmt.Errorf("central: %s %s: %w: %w", cl.method, cl.route, ErrBadResponse, err)
 	}
 	return nil
 }
@@ -739,7 +739,7 @@ func (c *Client) Catalog(ctx context.Context, etag string) (cat *Catalog, raw []
 	}
 	raw = resp.Body()
 	if cat, err = kiosk.ParseCatalog(raw); err != nil {
-		return nil, nil, "", false, fmt.Errorf("central: GET /v1/catalog: %w", err)
+		return nil, nil, "", false, fmt.Errorf("central: GET /v1/catalog: %w: %w", ErrBadResponse, err)
 	}
 	return cat, raw, newETag, false, nil
 }
@@ -889,7 +889,16 @@ func (c *Client) SubmitDossierWithKey(ctx context.Context, key string, req Dossi
 		return Dossier{}, errors.New("central: SubmitDossierWithKey: the Idempotency-Key must have 1 to 255 characters")
 	}
 	var out Dossier
-	return out, c.postJSONWithKey(ctx, key, "/v1/dossiers", req, &out)
+	if err := c.postJSONWithKey(ctx, key, "/v1/dossiers", req, &out); err != nil {
+		return Dossier{}, err
+	}
+	if out.Code == "" {
+		// Filed, says the status; without a code the outbox would mark it
+		// accepted and keep nothing to track it by. It keeps it instead,
+		// and a person looks at the central system.
+		return Dossier{}, fmt.Errorf("central: POST /v1/dossiers: %w: the filed dossier has no code", ErrBadResponse)
+	}
+	return out, nil
 }
 
 // Dossier reads a dossier's status and timeline by its code.

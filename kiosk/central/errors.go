@@ -27,6 +27,10 @@ import (
 //     assistant's sign-in was refused (SignInAssistant); the *APIError
 //     of a locked one holds how long to wait in RetryAfter.
 //   - errors.Is(err, ErrResponseTooLarge): the answer exceeded the cap.
+//   - errors.Is(err, ErrBadResponse): a success answer that is not the
+//     contract's (not the expected JSON, or a dossier without a code). A
+//     bug of the central system: never taken as done; the outbox keeps
+//     the dossier and pauses for a person, as for any permanent error.
 //   - errors.As(err, &*ValidationError): 422 with a message per field, in
 //     the language asked for; show them next to the fields.
 //   - errors.As(err, &*APIError): any other answer that is not a success.
@@ -53,6 +57,11 @@ var (
 	ErrUntrusted = errors.New("the server's TLS certificate is not trusted")
 	// ErrResponseTooLarge: the answer was longer than the configured cap.
 	ErrResponseTooLarge = errors.New("the response is larger than allowed")
+	// ErrBadResponse: a success answer that is not what the contract says
+	// (not the expected JSON, a catalog that does not parse, a filed
+	// dossier without its code). Permanent: sent again, the same request
+	// gets the same answer; taking it as done could lose a dossier.
+	ErrBadResponse = errors.New("the answer is not what the API contract says")
 	// ErrAssistantUnknown is a 401 assistant_unknown: no team member has
 	// that PIN or badge. It is about the person at the kiosk, not the
 	// device: it is never ErrUnauthorized.
