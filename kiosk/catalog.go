@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -586,6 +587,14 @@ func (v *catalogCheck) text(at catalogAt, t Text, required bool) {
 			at.add("%s text has leading or trailing spaces", l.name)
 		case !norm.NFC.IsNormalString(l.s):
 			at.add("%s text is not in Unicode NFC", l.name)
+		case utf8.RuneCountInString(l.s) > MaxTextLen:
+			at.add("%s text has %d characters; at most %d", l.name, utf8.RuneCountInString(l.s), MaxTextLen)
 		}
 	}
 }
+
+// MaxTextLen caps every text of a catalog, in characters: about twice the
+// longest of the sample catalog (a summary of 264). A screen must lay a
+// text out at once, and Fyne wraps a label in time quadratic in its
+// length: a 20,000-character label takes seconds, a 100 KB name minutes.
+const MaxTextLen = 500

@@ -14,7 +14,7 @@ const mostUsedShown = 3
 
 func sectorHeading(text string) fyne.CanvasObject {
 	h := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	h.SizeName = theme.SizeNameSubHeadingText
+	h.SizeName, h.Wrapping = theme.SizeNameSubHeadingText, fyne.TextWrapWord
 	return h
 }
 

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"unicode/utf8"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -26,6 +28,7 @@ func (s *wizardScreen) build() fyne.CanvasObject {
 	progress := widget.NewLabelWithStyle(tr.T("wizard.progress", "n", n, "total", total), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	s.k.savedLabel = widget.NewLabel(s.k.savedText())
 	name := widget.NewLabel(s.j.Procedure().Name.In(tr.lang))
+	name.Truncation = fyne.TextTruncateEllipsis // a long name must not push the buttons off the screen
 	right := container.NewHBox(s.k.savedLabel, progress)
 	if s.k.opts.Linker != nil && !s.k.practice && s.j.Current().Kind == kiosk.StepField {
 		// In the top bar, quiet: most citizens finish at the kiosk, and
@@ -114,7 +117,7 @@ func (s *wizardScreen) input(f *kiosk.Field) fyne.CanvasObject {
 		for _, o := range f.Options {
 			opts = append(opts, s.choice(o.Label.In(lang), o.Value))
 		}
-		return s.k.point(container.NewGridWithColumns(min(len(opts), 2), opts...), "assist.hint.choose")
+		return s.k.point(container.NewGridWithColumns(choiceColumns(f, lang), opts...), "assist.hint.choose")
 	case kiosk.KindYesNo:
 		return s.k.point(container.NewGridWithColumns(2, s.choice(tr.T("wizard.yes"), "yes"), s.choice(tr.T("wizard.no"), "no")), "assist.hint.choose")
 	}
@@ -150,6 +153,22 @@ func (s *wizardScreen) choice(label, value string) fyne.CanvasObject {
 		b.Icon, b.Importance = theme.ConfirmIcon(), widget.HighImportance
 	}
 	return b
+}
+
+// longChoice is the length (in letters) from which an option's label
+// needs the screen's whole width: a button's label does not wrap.
+const longChoice = 48
+
+// choiceColumns puts the options two to a row, or one when any label is
+// long: two long labels side by side would push the window wider than the
+// screen (the tạm trú fee groups did, in English).
+func choiceColumns(f *kiosk.Field, lang kiosk.Lang) int {
+	for _, o := range f.Options {
+		if utf8.RuneCountInString(o.Label.In(lang)) >= longChoice {
+			return 1
+		}
+	}
+	return min(len(f.Options), 2)
 }
 
 // typed reports whether a field's answer is typed in a box, rather than
