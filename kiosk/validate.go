@@ -582,6 +582,13 @@ func dateRangeError(day, month, year int) error {
 	if year == 0 {
 		return newInvalid("Năm 0000 không có. Vui lòng kiểm tra lại năm.", "There is no year 0000. Please check the year.")
 	}
+	if year < 1000 {
+		// Year 1 is also Go's zero time, which FormatDate writes as "": an
+		// answer 01/01/0001 would have been taken, then lost.
+		return newInvalid(
+			fmt.Sprintf("Năm %04d không đúng. Vui lòng kiểm tra lại năm, ví dụ 1985.", year),
+			fmt.Sprintf("The year %04d is not right. Please check the year, for example 1985.", year))
+	}
 	if month < 1 || month > 12 {
 		return newInvalid(
 			fmt.Sprintf("Tháng phải từ 1 đến 12. Bạn đã nhập tháng %d.", month),
