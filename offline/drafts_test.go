@@ -411,16 +411,21 @@ func TestSaveDraftDiskFull(t *testing.T) {
 		t.Fatalf("SaveDraft(2 MiB attachment) = %v; want ErrMaxSizeReached", err)
 	}
 	got, err := s.LoadDraft(small.ID)
+	lost := 0
 	if err != nil || !reflect.DeepEqual(got, small) {
+		lost = 1
 		t.Errorf("LoadDraft(earlier draft) after a full store = %v; want it intact", err)
 	}
 	if _, err := s.LoadDraft(big.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("LoadDraft(failed draft) = %v; want ErrNotFound", err)
 	}
 	assertBucketLen(t, s, bucketResume, 1) // the failed save's code was not kept
+	corrupt := 0
 	if err := s.Check(); err != nil {
+		corrupt = 1
 		t.Errorf("Check() after a full store = %v", err)
 	}
+	t.Logf("RELIABILITY area=faults case=disk-full-save tried=1 lost=%d duplicated=0 corrupt=%d crashes=0 pii=0 max-size=1MiB", lost, corrupt)
 	big.Attachments = nil
 	if err := s.SaveDraft(big); err != nil {
 		t.Errorf("SaveDraft(the same draft, shrunk) = %v", err)
