@@ -184,7 +184,7 @@ type Kiosk struct {
 
 	sync         *SyncStatus // nil until the sync loop reports
 	head         *headerBar  // built once, updated in place
-	keyboardView *normalSize // the keyboard at the normal text size, built once
+	keyboardView *normalSize // the keyboard at the normal text size, with the keyboard
 
 	saveFailed bool // the last autosave failed; it is being retried
 
@@ -426,17 +426,16 @@ func (k *Kiosk) top() fyne.CanvasObject {
 }
 
 // ensureKeyboard builds the on-screen keyboard the first time a screen
-// wants it, or when WarmUp asks. Its 60 keys took a sixth of the kiosk's
-// start-up to build, for a home screen that types nothing.
+// wants it, or when WarmUp asks: its 60 keys cost some 10 ms to build, for
+// a home screen that types nothing.
 func (k *Kiosk) ensureKeyboard() {
 	if k.keyboard != nil {
 		return
 	}
 	k.keyboard = NewKeyboard(k.win.Canvas(), func(key string) string { return k.tr.T(key) })
 	k.keyboard.OnDone = k.keyboardDone
-	// The header and the keyboard keep the normal text size in large-text
-	// mode, so they fit the screen's width. Each is wrapped once: an
-	// override applied around every new screen cost more than the screen.
+	// The keyboard keeps the normal text size in large-text mode, so it
+	// fits the screen's width (see normalSize).
 	k.keyboardView = newNormalSize(k.keyboard)
 	k.keyboardView.fit(k.largeText)
 }
