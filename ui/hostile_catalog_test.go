@@ -139,11 +139,13 @@ func hostileKiosk(t *testing.T, cat *kiosk.Catalog) (*Kiosk, fyne.Window, error)
 	return k, w, nil
 }
 
-// hostileStepBound is how long one tap or one typed word may take. The
-// slowest step, a question with 1,000 choices, takes 0.3 s on 2 idle
-// cores and up to 1.9 s on 2 cores shared with other builds (load 8);
-// with 100 KB texts steps took 20 s to 2 minutes.
-const hostileStepBound = 3 * time.Second
+// hostileStepBound tells a hang from a slow step: it is not a speed
+// target (those live in the benchmarks, which do not flake). The slowest
+// step, a question with 1,000 choices, takes 0.3 s on 2 idle cores, up to
+// 1.9 s on 2 busy ones and about 3 s under the race detector; with the
+// 100 KB texts the catalog now refuses, steps took 20 s to 2 minutes, and
+// a quadratic layout of anything larger would take longer still.
+const hostileStepBound = 15 * time.Second
 
 // kioskScreen is the size the kiosk is designed for.
 var kioskScreen = fyne.NewSize(1280, 800)
