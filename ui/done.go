@@ -122,11 +122,8 @@ func (k *Kiosk) rate(n int) {
 	k.visit.rec.Rating = n
 	code := k.receipt.Code
 	k.show()
-	k.background(func() func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
+	k.detach(15*time.Second, func(ctx context.Context) {
 		_ = k.opts.Feedback.Rate(ctx, code, n) // a lost rating is not the citizen's problem
-		return func() {}
 	})
 }
 

@@ -103,11 +103,8 @@ func (k *Kiosk) endHelp() {
 	k.stopHelp()
 	if id := h.ticket.ID; id != "" && h.ticket.State != HelpDone {
 		desk := k.opts.HelpDesk
-		k.background(func() func() {
-			ctx, cancel := context.WithTimeout(context.Background(), helpWait)
-			defer cancel()
+		k.detach(helpWait, func(ctx context.Context) {
 			_ = desk.Withdraw(ctx, id) // a request left open is the team's to close
-			return func() {}
 		})
 	}
 }

@@ -5,6 +5,7 @@
 package ui
 
 import (
+	"context"
 	"image"
 	"maps"
 	"slices"
@@ -552,6 +553,18 @@ func (k *Kiosk) body() fyne.CanvasObject {
 		return k.practiceScreen()
 	}
 	return k.homeScreen()
+}
+
+// detach runs work off the UI goroutine under a timeout, for calls whose
+// outcome the screen does not wait for (a rating, speech, a withdrawn
+// help request): a failure is no harm to the citizen.
+func (k *Kiosk) detach(wait time.Duration, work func(ctx context.Context)) {
+	k.background(func() func() {
+		ctx, cancel := context.WithTimeout(context.Background(), wait)
+		defer cancel()
+		work(ctx)
+		return func() {}
+	})
 }
 
 // goTo shows another screen.

@@ -51,11 +51,8 @@ func (k *Kiosk) speak(text string) {
 	if sp == nil || text == "" {
 		return
 	}
-	k.background(func() func() {
-		ctx, cancel := context.WithTimeout(context.Background(), speakWait)
-		defer cancel()
+	k.detach(speakWait, func(ctx context.Context) {
 		_ = sp.Speak(ctx, text, lang) // no voice is no harm: the screen says it all
-		return func() {}
 	})
 }
 
