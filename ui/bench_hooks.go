@@ -1,10 +1,12 @@
 //go:build bench
 
-// Hooks for make bench (cmd/kioskbench): they drive the real screens of
-// the real binary the way a citizen's taps do, through the same handlers
-// the buttons call, so the harness can measure memory after a whole
-// journey and idle CPU on a QR screen. Only the bench build has them: the
-// production binary exports none of this.
+// Hooks of the control build (-tags bench) for make bench and make
+// reliability: they drive the real screens of the real binary the way a
+// citizen's taps do, through the same handlers the buttons call, so that
+// cmd/kioskbench can measure memory after a whole journey and idle CPU on
+// a QR screen, and the crash test can kill the kiosk in the middle of
+// filing. Only the control build has them: the production binary exports
+// none of this.
 
 package ui
 
@@ -44,14 +46,32 @@ func (k *Kiosk) BenchQRShown() bool {
 }
 
 // BenchJourney files a dossier of procedureID from the home screen to the
-// send: "Nộp hồ sơ", the search typed, the procedure's card, "Bắt đầu làm
-// hồ sơ", "Tôi đồng ý", typing by hand instead of a card, every question
-// answered from answers (by field ID; a missing one is skipped), the
-// papers step, the check page and "Gửi hồ sơ". The send runs in the
-// background like any other; BenchReceipt says when the receipt shows.
-// An answer the kiosk refuses is an error naming the question. Call it on
-// the UI goroutine.
+// send: BenchBegin, BenchAnswer until the check page, BenchSend. The send
+// runs in the background like any other; BenchReceipt says when the
+// receipt shows. An answer the kiosk refuses is an error naming the
+// question. Call it on the UI goroutine.
 func (k *Kiosk) BenchJourney(procedureID, search string, answers map[string]string) error {
+	if err := k.BenchBegin(procedureID, search); err != nil {
+		return err
+	}
+	for steps := 0; ; steps++ {
+		if steps > 200 {
+			return fmt.Errorf("the form does not reach its check page")
+		}
+		review, err := k.BenchAnswer(answers)
+		if err != nil {
+			return err
+		}
+		if review {
+			return k.BenchSend()
+		}
+	}
+}
+
+// BenchBegin opens the form of procedureID from the home screen: "Nộp hồ
+// sơ", the search typed, the procedure's card, "Bắt đầu làm hồ sơ", "Tôi
+// đồng ý", typing by hand instead of a card. Call it on the UI goroutine.
+func (k *Kiosk) BenchBegin(procedureID, search string) error {
 	k.goHome()
 	k.goTo(screenCatalog)
 	if k.catalogView == nil || k.catalogView.search == nil {
@@ -64,13 +84,31 @@ func (k *Kiosk) BenchJourney(procedureID, search string, answers map[string]stri
 	if k.screen == screenIdentity {
 		k.goTo(screenWizard) // "Không có thẻ — tự nhập thông tin"
 	}
-	for steps := 0; k.journey.Current().Kind != kiosk.StepReview; steps++ {
-		if steps > 200 {
-			return fmt.Errorf("the form does not reach its check page")
-		}
-		if err := k.benchAnswer(answers); err != nil {
-			return err
-		}
+	return nil
+}
+
+// BenchAnswer answers the form's current page from answers (by field ID;
+// a missing one is skipped, the papers step goes on without papers) and
+// reports whether the form has reached its check page. Call it on the UI
+// goroutine.
+func (k *Kiosk) BenchAnswer(answers map[string]string) (review bool, err error) {
+	if k.journey == nil {
+		return false, fmt.Errorf("no form is open")
+	}
+	if k.journey.Current().Kind == kiosk.StepReview {
+		return true, nil
+	}
+	if err := k.benchAnswer(answers); err != nil {
+		return false, err
+	}
+	return k.journey.Current().Kind == kiosk.StepReview, nil
+}
+
+// BenchSend taps "Gửi hồ sơ" on the check page. Call it on the UI
+// goroutine.
+func (k *Kiosk) BenchSend() error {
+	if k.journey == nil || k.journey.Current().Kind != kiosk.StepReview {
+		return fmt.Errorf("the form is not on its check page")
 	}
 	s := k.benchWizard()
 	s.onSend()

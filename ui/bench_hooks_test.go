@@ -47,3 +47,51 @@ func TestBenchShowQRNeedsAFilingKiosk(t *testing.T) {
 		t.Error("BenchShowQR on a kiosk that cannot file: no error")
 	}
 }
+
+// The crash test (cmd/kiosk) answers one question at a time, with pauses
+// between, so that autosaves land between its taps.
+func TestBenchAnswerGoesOneQuestionAtATime(t *testing.T) {
+	sub := &recordingSubmitter{give: Receipt{Code: "000.00.01.H26-261127-0002"}}
+	k, _ := newHomeKiosk(t, Options{Submitter: sub})
+	if err := k.BenchSend(); err == nil {
+		t.Error("BenchSend with no form open: no error")
+	}
+	if err := k.BenchBegin("dang-ky-khai-sinh", "khai sinh"); err != nil {
+		t.Fatalf("BenchBegin: %v", err)
+	}
+	answers := map[string]string{"child_dob": kiosk.FormatDate(k.opts.Now().AddDate(0, 0, -12))}
+	for id, v := range birthAnswers {
+		if id != "child_dob" {
+			answers[id] = v
+		}
+	}
+	first := k.journey.Current().Field.ID
+	if review, err := k.BenchAnswer(answers); err != nil || review {
+		t.Fatalf("first BenchAnswer = %v, %v; want the next question", review, err)
+	}
+	if got := k.journey.Answers()[first]; got != answers[first] {
+		t.Errorf("after one BenchAnswer, %s = %q; want %q", first, got, answers[first])
+	}
+	if err := k.BenchSend(); err == nil {
+		t.Error("BenchSend before the check page: no error")
+	}
+	pages := 1
+	for review := false; !review; pages++ {
+		var err error
+		if review, err = k.BenchAnswer(answers); err != nil {
+			t.Fatal(err)
+		}
+		if pages > 100 {
+			t.Fatal("the form never reached its check page")
+		}
+	}
+	if err := k.BenchSend(); err != nil {
+		t.Fatalf("BenchSend on the check page: %v", err)
+	}
+	if code, shown := k.BenchReceipt(); !shown || code != sub.give.Code {
+		t.Errorf("BenchReceipt() = %q, %v; want the receipt %q shown", code, shown, sub.give.Code)
+	}
+	if got := sub.submissions(); len(got) != 1 {
+		t.Errorf("%d submissions after %d pages; want 1", len(got), pages)
+	}
+}

@@ -13,6 +13,12 @@ import (
 	"github.com/motcua/kiosk/ui"
 )
 
+// draftSaver is where the autosaver saves drafts: the store, or in the
+// control build the store with acknowledgements.
+type draftSaver interface {
+	SaveDraft(d *offline.Draft) error
+}
+
 // outboxSubmitter files a dossier the safe way: into the outbox first (it
 // survives a power cut from that moment), then it wakes the sync loop and
 // waits a little for the central system's answer.
@@ -30,6 +36,7 @@ func (o outboxSubmitter) Submit(ctx context.Context, s ui.Submission) (ui.Receip
 		_ = o.saver.Flush()
 		o.saver.Discard()
 	}
+	ackSubmitting(s.DraftID)
 	item, err := o.store.Submit(&offline.Draft{
 		ID:             s.DraftID,
 		ProcedureID:    s.ProcedureID,
@@ -45,6 +52,7 @@ func (o outboxSubmitter) Submit(ctx context.Context, s ui.Submission) (ui.Receip
 	if err != nil {
 		return ui.Receipt{}, err
 	}
+	ackQueued(item)
 	o.wake()
 	t := time.NewTicker(o.poll)
 	defer t.Stop()

@@ -115,7 +115,7 @@ func (b *backend) open() error {
 		return err
 	}
 	b.store = store
-	b.saver = offline.NewAutosaver(store, 0, b.onSaved)
+	b.saver = offline.NewAutosaver(ackedSaves(store), 0, b.onSaved)
 	// Voices are looked for in the background: the read-aloud buttons
 	// appear once one is found for the language on screen.
 	b.speaker = speech.New(speech.Options{Log: b.log.With().Str("component", "speech").Logger()})

@@ -2,6 +2,15 @@
 
 package main
 
-// startBenchControl does nothing in the production build: only the bench
-// build (benchctl.go, -tags bench) can be driven from standard input.
+import "github.com/motcua/kiosk/offline"
+
+// The production build has no control channel and tells nobody what it
+// saved: only the control build (benchctl.go, -tags bench) does.
+
 func startBenchControl(*backend) {}
+
+func ackedSaves(s *offline.Store) draftSaver { return s }
+
+func ackSubmitting(string) {}
+
+func ackQueued(offline.OutboxItem) {}
