@@ -25,7 +25,7 @@ DEB_PACKAGE := gcc-mingw-w64-x86-64 file xz-utils
 FYNE_TOOL := v1.7.4
 FYNE      := $(BIN)/tools/fyne-$(FYNE_TOOL)/fyne
 
-.PHONY: help deps test-deps package-deps build package demo sim test check unit race e2e reliability reliability-short bench screenshot lint-api fmt clean
+.PHONY: help deps test-deps package-deps build control-build package demo sim test check unit race e2e reliability reliability-short bench screenshot lint-api fmt clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -69,6 +69,7 @@ check: ## gofmt, go vet, and proof that only cmd/kiosk needs cgo
 
 unit: ## all unit and UI tests, headless, without cgo
 	CGO_ENABLED=0 $(GO) test -tags ci,$(TAGS) -count=1 ./...
+	CGO_ENABLED=0 $(GO) test -tags ci,bench,$(TAGS) -count=1 -run Bench ./ui/ ./cmd/kiosk/
 
 race: ## the unit tests again under the race detector (needs gcc)
 	CGO_ENABLED=1 $(GO) test -race -tags ci,$(TAGS) -count=1 ./...
@@ -82,22 +83,28 @@ screenshot: build ## refresh docs/screenshot.png from the real binary under Xvfb
 # make reliability: cmd/reliability runs the tests that log a RELIABILITY
 # line (crash, faults, privacy, access) and fuzzes every Fuzz target for a
 # fixed time, then prints one table: every row must show 0 lost,
-# 0 duplicated, 0 corrupt, 0 crashes, 0 personal-data hits. The fuzz cache
+# 0 duplicated, 0 corrupt, 0 crashes, 0 personal-data hits. The crash test
+# of the real kiosk (cmd/kiosk/crash_test.go) kills the control build
+# (-tags bench) under Xvfb: both targets build it first. The fuzz cache
 # goes to a temporary folder: a passing run leaves the tree clean.
-reliability: ## the reliability table: 200 SIGKILLs, 500 faulty dossiers, 20 s per fuzz target, privacy, access (≈ 6 min on 2 cores)
-	CGO_ENABLED=0 $(GO) run ./cmd/reliability -go $(GO) -tags ci,$(TAGS)
+CONTROL_BIN := $(BIN)/kiosk-bench
 
-reliability-short: ## the same table, short, as CI runs it: 20 SIGKILLs, 100 dossiers, 3 s per fuzz target (≈ 1 min)
-	CGO_ENABLED=0 $(GO) run ./cmd/reliability -short -go $(GO) -tags ci,$(TAGS)
+control-build: deps ## the kiosk with its standard-input control channel (-tags bench), for make bench and make reliability
+	CGO_ENABLED=1 $(GO) build -tags bench,$(TAGS) -ldflags "-X main.version=$(VERSION)" -o $(CONTROL_BIN) ./cmd/kiosk
+
+reliability: control-build ## the reliability table: 200 SIGKILLs of the real kiosk and of its store, 500 faulty dossiers, 20 s per fuzz target, privacy, access (≈ 12 min on 2 cores)
+	KIOSK_CRASH_BIN=$(abspath $(CONTROL_BIN)) CGO_ENABLED=0 $(GO) run ./cmd/reliability -go $(GO) -tags ci,bench,$(TAGS)
+
+reliability-short: control-build ## the same table, short, as CI runs it: 20 SIGKILLs each, 100 dossiers, 3 s per fuzz target (≈ 2 min)
+	KIOSK_CRASH_BIN=$(abspath $(CONTROL_BIN)) CGO_ENABLED=0 $(GO) run ./cmd/reliability -short -go $(GO) -tags ci,bench,$(TAGS)
 
 # make bench: the kiosk beside a Chromium kiosk on bench/home.html, both
 # under one Xvfb (start-up, memory, idle CPU), then the Go benchmarks; one
 # table with budgets, raw samples in bench/results.json. The kiosk is the
 # bench build: -tags bench adds its stdin control (cmd/kiosk/benchctl.go),
 # which drives the scripted journey and the QR screen.
-bench: test-deps ## the figures and their budgets: kiosk vs Chromium kiosk, Go benchmarks (≈ 5 min on 2 cores)
-	CGO_ENABLED=1 $(GO) build -tags bench,$(TAGS) -ldflags "-X main.version=$(VERSION)" -o $(BIN)/kiosk-bench ./cmd/kiosk
-	$(GO) run ./cmd/kioskbench -kiosk $(BIN)/kiosk-bench -page bench/home.html -out bench/results.json -runs 5 -mem-runs 3
+bench: test-deps control-build ## the figures and their budgets: kiosk vs Chromium kiosk, Go benchmarks (≈ 5 min on 2 cores)
+	$(GO) run ./cmd/kioskbench -kiosk $(CONTROL_BIN) -page bench/home.html -out bench/results.json -runs 5 -mem-runs 3
 
 lint-api: ## lint kiosk/central/openapi.yaml with Redocly (needs Node.js; npm fetches the linter)
 	npx --yes @redocly/cli@2.77.0 lint kiosk/central/openapi.yaml

@@ -1,5 +1,6 @@
 // Command reliability runs the reliability suite and prints one table:
-// the crash test (SIGKILLs during draft saves, submits and syncs), the
+// the crash tests (SIGKILLs of the real kiosk binary, and of a child
+// process running its store, during draft saves, submits and syncs), the
 // fault test (dossiers through a server that fails, drops answers after
 // committing and is slow), every fuzz target for a fixed time, the scan
 // for personal data on disk, and the access-control tests. Every row
@@ -68,8 +69,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	isShort := fs.Bool("short", false, "the short suite, as CI runs it: 20 kills, 100 dossiers, 3 s per fuzz target")
 	fs.StringVar(&c.root, "C", ".", "the module's root folder")
 	fs.StringVar(&c.goCmd, "go", envOr("GO", "go"), "the go command")
-	fs.StringVar(&c.tags, "tags", "ci,no_animations,migrated_fynedo", "build tags for go test")
-	fs.IntVar(&c.kills, "kills", 0, "SIGKILLs in the crash test (default 200; -short 20)")
+	fs.StringVar(&c.tags, "tags", "ci,bench,no_animations,migrated_fynedo", "build tags for go test (bench: the real-kiosk crash test, which needs KIOSK_CRASH_BIN)")
+	fs.IntVar(&c.kills, "kills", 0, "SIGKILLs in each crash test (default 200; -short 20)")
 	fs.IntVar(&c.dossiers, "dossiers", 0, "dossiers in the fault test (default 500; -short 100)")
 	fs.DurationVar(&c.fuzzTime, "fuzztime", 0, "time per fuzz target (default 20s; -short 3s)")
 	fs.DurationVar(&c.budget, "budget", 0, "the whole run's bound: steps that would not fit fail unrun (default 14m; -short 4m)")

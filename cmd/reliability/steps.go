@@ -99,7 +99,8 @@ func (c *config) runSuite(ctx context.Context, tests []suiteTest) []row {
 	}
 	fmt.Fprintf(c.progress, "reliability: %d tests in %d packages (%d kills, %d dossiers)…\n", len(tests), len(dirs), c.kills, c.dossiers)
 	start := time.Now()
-	env := []string{"OFFLINE_CRASH_KILLS=" + strconv.Itoa(c.kills), "OFFLINE_FAULT_DOSSIERS=" + strconv.Itoa(c.dossiers)}
+	env := []string{"OFFLINE_CRASH_KILLS=" + strconv.Itoa(c.kills), "KIOSK_CRASH_KILLS=" + strconv.Itoa(c.kills),
+		"OFFLINE_FAULT_DOSSIERS=" + strconv.Itoa(c.dossiers)}
 	args := append([]string{"-count=1", "-run", "^(" + strings.Join(names, "|") + ")$"}, dirs...)
 	res, logPath, err := c.goTest(ctx, "suite.json", timeout, env, args...)
 	fmt.Fprintf(c.progress, "reliability: the suite took %v\n", time.Since(start).Round(time.Second))
