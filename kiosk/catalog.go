@@ -23,6 +23,12 @@ import (
 // version in step with the kiosks; until then a kiosk keeps its last good
 // catalog.
 func ParseCatalog(data []byte) (*Catalog, error) {
+	// encoding/json turns bytes that are not UTF-8 into U+FFFD without a
+	// word: a catalog exported in a legacy encoding (TCVN3, VNI,
+	// Windows-1258) would show citizens "Th� t�c" on every screen.
+	if !utf8.Valid(data) {
+		return nil, errors.New("catalog: not UTF-8 (exported in a legacy encoding?)")
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var c Catalog

@@ -514,6 +514,8 @@ func TestParseCatalogRejects(t *testing.T) {
 		{"not JSON", `{"version":`, "catalog: unexpected EOF"},
 		{"wrong type", `{"version":1}`, "catalog: json: cannot unmarshal number"},
 		{"empty", ``, "catalog: EOF"},
+		// Not UTF-8 (legacy bytes for "Hộ tịch"): encoding/json alone would show "H�� t�ch".
+		{"legacy encoding", strings.Replace(fmt.Sprintf(valid, "date", ""), "Hộ tịch", "H\xf4\xf2 t\xecch", 1), "not UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
