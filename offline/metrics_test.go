@@ -3,12 +3,14 @@ package offline_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -16,8 +18,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/rs/zerolog"
+	bolt "go.etcd.io/bbolt"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/motcua/kiosk/assets"
@@ -313,7 +317,12 @@ func (m *metricsTap) raw() [][]byte {
 // gate, and a client enrolled through the tap.
 func tappedCentral(t *testing.T) (*centralEnv, *metricsTap, *central.Client) {
 	t.Helper()
-	c := startCentral(t, centralsim.Options{})
+	return tapCentral(t, startCentral(t, centralsim.Options{}))
+}
+
+// tapCentral puts a tap in front of c's gate and enrols a client through it.
+func tapCentral(t *testing.T, c *centralEnv) (*centralEnv, *metricsTap, *central.Client) {
+	t.Helper()
 	tap := &metricsTap{next: c.gate}
 	hs := httptest.NewServer(tap)
 	t.Cleanup(hs.Close)
@@ -462,7 +471,9 @@ var stepPattern = regexp.MustCompile(`^(procedure|consent|identity|papers|review
 
 // TestMetricsHoldNoPersonalData: a kiosk that holds a citizen's draft and
 // dossier, and the sessions of every step of the procedure's real form,
-// reports figures without a trace of the citizen, with step names only.
+// reports figures without a trace of the citizen, with step names only:
+// not in the reports it sends, in plain text or in an encoding a leak
+// could take, nor in what the reference server keeps of them.
 func TestMetricsHoldNoPersonalData(t *testing.T) {
 	const (
 		name    = "Nguyễn Văn An"
@@ -470,6 +481,29 @@ func TestMetricsHoldNoPersonalData(t *testing.T) {
 		phone   = "0912345678"
 		address = "12 Lê Lợi"
 	)
+	var personal []string
+	for _, p := range []string{name, address, "Văn An", "Lê Lợi"} {
+		personal = append(personal, norm.NFC.String(p), norm.NFD.String(p), strings.ToUpper(p))
+	}
+	personal = append(personal, id, "203004567", "001 203 004 567", phone, "912345678", "+84912345678", "0912 345 678")
+	forms := piiForms(personal)
+	// The summary line of make reliability (cmd/reliability), written
+	// even when a check below stops the test: every report the kiosk sent
+	// and every record the server keeps of them, searched for every form.
+	var scanned, hits, bytesScanned int
+	t.Cleanup(func() {
+		t.Logf("RELIABILITY area=privacy case=metrics-sent tried=%d lost=0 duplicated=0 corrupt=0 crashes=0 pii=%d forms=%d bytes=%d",
+			scanned, hits, len(forms), bytesScanned)
+	})
+	scan := func(where string, data []byte) {
+		scanned++
+		bytesScanned += len(data)
+		for _, f := range piiHits(data, forms) {
+			hits++
+			t.Errorf("%s holds %q %s: %s", where, f.value, f.how, data)
+		}
+	}
+
 	cat, err := kiosk.ParseCatalog(assets.SampleCatalog())
 	if err != nil {
 		t.Fatal(err)
@@ -478,7 +512,8 @@ func TestMetricsHoldNoPersonalData(t *testing.T) {
 	if !ok {
 		t.Fatal("the sample catalog has no dang-ky-khai-sinh")
 	}
-	c, tap, client := tappedCentral(t)
+	serverFile := filepath.Join(t.TempDir(), "central.db")
+	c, tap, client := tapCentral(t, startCentralAt(t, serverFile))
 	s := openStore(t, t.TempDir(), offline.Options{})
 	for _, draftID := range []string{"kept", "filed"} {
 		d := birthDraft(draftID)
@@ -520,23 +555,31 @@ func TestMetricsHoldNoPersonalData(t *testing.T) {
 		record(t, s, sess)
 	}
 
-	startSyncer(t, offline.NewSyncer(s, client, metricsSync()))
+	stop := startSyncer(t, offline.NewSyncer(s, client, metricsSync()))
 	waitFor(t, 10*time.Second, "a metrics report", func() bool { return len(tap.raw()) >= 1 })
 	waitFor(t, 10*time.Second, "the dossier to be settled", settled(t, s, 1))
 	heartbeatsAfter(t, c, 1)
+	stop()
 
-	var personal []string
-	for _, p := range []string{name, address, "Văn An", "Lê Lợi"} {
-		personal = append(personal, norm.NFC.String(p), norm.NFD.String(p), strings.ToUpper(p))
+	for i, body := range tap.raw() {
+		scan(fmt.Sprintf("metrics report %d", i+1), body)
 	}
-	personal = append(personal, id, "203004567", phone, "912345678", "+84912345678")
-	for _, body := range tap.raw() {
-		for _, p := range personal {
-			if bytes.Contains(body, []byte(p)) {
-				t.Errorf("a metrics report holds %q: %s", p, body)
-			}
-		}
+	if err := c.srv.Close(); err != nil { // bbolt locks the file: read it once the server is done
+		t.Fatal(err)
 	}
+	kept, control := serverMetricsRecords(t, serverFile)
+	if len(kept) == 0 {
+		t.Errorf("the server keeps no metrics record; want the day reported")
+	}
+	for where, data := range kept {
+		scan("the server's "+where, data)
+	}
+	// The search must be able to fail: the dossier the server keeps in
+	// the same file names the citizen, read the same way.
+	if len(piiHits(control, forms)) == 0 {
+		t.Errorf("the server's dossiers (%d bytes) do not show the seeded name: the scan of its file reads nothing", len(control))
+	}
+
 	sent := tap.sent(t)
 	if len(sent) == 0 || len(sent[0].Days) != 1 {
 		t.Fatalf("reports = %+v; want one day of one procedure", sent)
@@ -555,6 +598,171 @@ func TestMetricsHoldNoPersonalData(t *testing.T) {
 			t.Errorf("median's step %q is not a step name", k)
 		}
 	}
+}
+
+// TestPIIFormsFindEncodedLeaks: the forms piiForms searches for find a
+// value that leaked JSON-escaped to ASCII or in base64 at any alignment,
+// as a leak through another encoder, a log line or a blob would carry it.
+func TestPIIFormsFindEncodedLeaks(t *testing.T) {
+	const name = "Nguyễn Văn An"
+	forms := piiForms([]string{name, "001203004567"})
+	leaks := map[string][]byte{
+		"plain":                  []byte(`{"note":"Nguyễn Văn An"}`),
+		"JSON \\u, lower hex":    []byte(`{"note":"Nguy\u1ec5n V\u0103n An"}`),
+		"JSON \\u, upper hex":    []byte(`{"note":"Nguy\u1EC5n V\u0103n An"}`),
+		"digits in a longer run": []byte(`{"n":90012030045671}`),
+	}
+	for pad := range 3 {
+		blob := append(bytes.Repeat([]byte{'x'}, pad), `{"applicant":"`+name+`"}`...)
+		leaks[fmt.Sprintf("base64 after %d bytes", pad)] = []byte(base64.StdEncoding.EncodeToString(blob))
+		leaks[fmt.Sprintf("base64url after %d bytes", pad)] = []byte(base64.RawURLEncoding.EncodeToString(blob))
+	}
+	for what, data := range leaks {
+		if len(piiHits(data, forms)) == 0 {
+			t.Errorf("piiHits(%s) finds nothing in %s", what, data)
+		}
+	}
+	if got := piiHits([]byte(`{"days":[{"date":"2026-03-10","procedure":"dang-ky-khai-sinh","started":3}]}`), forms); len(got) != 0 {
+		t.Errorf("piiHits(a clean report) = %+v; want none", got)
+	}
+}
+
+// piiForm is one way a personal value may travel: as typed, or encoded.
+type piiForm struct {
+	value, how string
+	data       []byte
+}
+
+// minBase64Run is the shortest base64 run searched for: shorter ones
+// (two groups) turn up by chance in any blob.
+const minBase64Run = 8
+
+// piiForms returns every value as typed, JSON-escaped to ASCII (\uXXXX,
+// both cases of hex, as encoders other than Go's write it) and in
+// standard and URL-safe base64 at each of the three alignments a value
+// can have inside a longer base64 blob.
+func piiForms(values []string) []piiForm {
+	var out []piiForm
+	for _, v := range values {
+		out = append(out, piiForm{v, "as typed", []byte(v)})
+		if esc := jsonASCII(v); esc != v {
+			out = append(out, piiForm{v, "JSON-escaped", []byte(esc)}, piiForm{v, "JSON-escaped", []byte(upperHexEscapes(esc))})
+		}
+		for pad := range 3 {
+			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+				if run := base64Run(enc, v, pad); len(run) >= minBase64Run {
+					out = append(out, piiForm{v, fmt.Sprintf("in base64 at offset %d", pad), []byte(run)})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// jsonASCII writes v as a JSON string's content with every non-ASCII
+// character as \uXXXX (a surrogate pair above U+FFFF).
+func jsonASCII(v string) string {
+	var b strings.Builder
+	for _, r := range v {
+		switch {
+		case r < 0x80:
+			b.WriteRune(r)
+		case r > 0xFFFF:
+			hi, lo := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, "\\u%04x\\u%04x", hi, lo)
+		default:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+	}
+	return b.String()
+}
+
+var hexEscape = regexp.MustCompile(`\\u[0-9a-f]{4}`)
+
+func upperHexEscapes(esc string) string {
+	return hexEscape.ReplaceAllStringFunc(esc, func(m string) string { return `\u` + strings.ToUpper(m[2:]) })
+}
+
+// base64Run is the part of v's base64 that is the same whatever comes
+// before and after it, when v starts pad bytes into a 3-byte group: the
+// groups made of v's bytes only.
+func base64Run(enc *base64.Encoding, v string, pad int) string {
+	padded := append(make([]byte, pad), v...)
+	whole := len(padded) / 3 * 3
+	first := 0
+	if pad > 0 {
+		first = 3
+	}
+	if whole <= first {
+		return ""
+	}
+	return strings.TrimRight(enc.EncodeToString(padded[:whole]), "=")[first/3*4:]
+}
+
+// piiHits returns the forms found in data.
+func piiHits(data []byte, forms []piiForm) []piiForm {
+	var found []piiForm
+	for _, f := range forms {
+		if bytes.Contains(data, f.data) {
+			found = append(found, f)
+		}
+	}
+	return found
+}
+
+// startCentralAt is startCentral with the server's bbolt file where the
+// test can read it back.
+func startCentralAt(t *testing.T, file string) *centralEnv {
+	t.Helper()
+	srv, err := centralsim.Open(centralsim.Options{DataFile: file, Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatalf("centralsim.Open: %v", err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	g := &gate{next: srv.Handler()}
+	hs := httptest.NewServer(g)
+	t.Cleanup(hs.Close)
+	return &centralEnv{srv: srv, gate: g, url: hs.URL}
+}
+
+// serverMetricsRecords reads the closed reference server's file: every
+// key and value it keeps of the metrics (the days, and the idempotency
+// records of POST /v1/metrics), by where they are; and, as a control, its
+// dossiers. The bucket names are centralsim's (store.go).
+func serverMetricsRecords(t *testing.T, file string) (records map[string][]byte, dossiers []byte) {
+	t.Helper()
+	db, err := bolt.Open(file, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		t.Fatalf("open the server's file: %v", err)
+	}
+	defer db.Close()
+	records = map[string][]byte{}
+	err = db.View(func(tx *bolt.Tx) error {
+		for _, name := range []string{"metrics_days", "idempotency", "dossiers"} {
+			b := tx.Bucket([]byte(name))
+			if b == nil {
+				return fmt.Errorf("no bucket %q", name)
+			}
+			err := b.ForEach(func(k, v []byte) error {
+				rec := append(append(bytes.Clone(k), ' '), v...) // copied out before the transaction ends
+				switch {
+				case name == "dossiers":
+					dossiers = append(dossiers, rec...)
+				case name == "metrics_days" || bytes.Contains(k, []byte("POST /v1/metrics|")):
+					records[fmt.Sprintf("%s record %q", name, k)] = rec
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("read the server's file: %v", err)
+	}
+	return records, dossiers
 }
 
 // The UI records every session as it ends; the admin screen reads the
