@@ -595,6 +595,10 @@ func (v *catalogCheck) text(at catalogAt, t Text, required bool) {
 			at.add("%s text is not in Unicode NFC", l.name)
 		case utf8.RuneCountInString(l.s) > MaxTextLen:
 			at.add("%s text has %d characters; at most %d", l.name, utf8.RuneCountInString(l.s), MaxTextLen)
+		case strings.ContainsRune(l.s, utf8.RuneError):
+			// What a lone surrogate escape (\ud800) or a converter's
+			// failure leaves: the citizen would see "�" in its place.
+			at.add("%s text has a replacement character (U+FFFD): it was broken in encoding", l.name)
 		}
 	}
 }

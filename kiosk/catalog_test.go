@@ -515,6 +515,7 @@ func TestParseCatalogRejects(t *testing.T) {
 		{"wrong type", `{"version":1}`, "catalog: json: cannot unmarshal number"},
 		{"empty", ``, "catalog: EOF"},
 		// Not UTF-8 (legacy bytes for "Hộ tịch"): encoding/json alone would show "H�� t�ch".
+		{"lone surrogate", strings.Replace(fmt.Sprintf(valid, "date", ""), "Tờ khai", `T\ud800 khai`, 1), "replacement character"},
 		{"legacy encoding", strings.Replace(fmt.Sprintf(valid, "date", ""), "Hộ tịch", "H\xf4\xf2 t\xecch", 1), "not UTF-8"},
 	}
 	for _, tt := range tests {
