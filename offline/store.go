@@ -160,6 +160,13 @@ func openBolt(path string, opts Options) (db *bolt.DB, err error) {
 }
 
 // check runs bbolt's consistency check and returns its first finding.
+//
+// It runs in a write transaction that is rolled back, never committed:
+// bbolt's check reads the freelist, which a commit changes without a lock
+// a read transaction would take, so a check beside a save raced and could
+// report damage that is not there. Holding the writer's lock for the few
+// milliseconds of the check makes a save wait instead; rolling back
+// writes nothing, so it also works on a full disk.
 func check(db *bolt.DB) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
@@ -167,23 +174,30 @@ func check(db *bolt.DB) (err error) {
 			err = fmt.Errorf("consistency check: unreadable page: %v", r)
 		}
 	}()
-	return db.View(func(tx *bolt.Tx) error {
-		// bbolt checks on a goroutine of its own, where reading past the
-		// end of a truncated file crashes the process. Reading every page
-		// here first, where a fault is a panic we recover, makes that safe.
-		if err := readAllPages(tx); err != nil {
-			return err
+	tx, err := db.Begin(true)
+	if err != nil {
+		return fmt.Errorf("consistency check: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	return checkTx(tx)
+}
+
+func checkTx(tx *bolt.Tx) error {
+	// bbolt checks on a goroutine of its own, where reading past the
+	// end of a truncated file crashes the process. Reading every page
+	// here first, where a fault is a panic we recover, makes that safe.
+	if err := readAllPages(tx); err != nil {
+		return err
+	}
+	var first error
+	// Drain the channel: the checker must finish before the
+	// transaction ends and the file may be unmapped under it.
+	for err := range tx.Check() {
+		if first == nil {
+			first = fmt.Errorf("consistency check: %w", err)
 		}
-		var first error
-		// Drain the channel: the checker must finish before the
-		// transaction ends and the file may be unmapped under it.
-		for err := range tx.Check() {
-			if first == nil {
-				first = fmt.Errorf("consistency check: %w", err)
-			}
-		}
-		return first
-	})
+	}
+	return first
 }
 
 // readAllPages touches every page reachable from the root: branches and

@@ -332,3 +332,37 @@ func writeFile(t *testing.T, path string, data []byte) {
 		t.Fatal(err)
 	}
 }
+
+// TestCheckWhileSaving: the running kiosk checks its database (at a
+// heartbeat, hourly) while citizens' drafts are saved. bbolt's check reads
+// the freelist without a lock, so a check in a read transaction raced
+// with a commit (go test -race finds it) and could report damage that is
+// not there.
+func TestCheckWhileSaving(t *testing.T) {
+	s, _ := newClockedStore(t, "", Options{})
+	stop := make(chan struct{})
+	saved := make(chan error, 1)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				saved <- nil
+				return
+			default:
+			}
+			if err := s.SaveDraft(sampleDraft()); err != nil {
+				saved <- err
+				return
+			}
+		}
+	}()
+	for i := range 50 {
+		if err := s.Check(); err != nil {
+			t.Errorf("Check %d beside saves = %v; want nil", i, err)
+		}
+	}
+	close(stop)
+	if err := <-saved; err != nil {
+		t.Fatalf("SaveDraft beside checks = %v", err)
+	}
+}
