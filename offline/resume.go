@@ -276,6 +276,16 @@ func (s *Store) resumeTx(tx *bolt.Tx, code string, want resumeProof) (d *Draft, 
 		return nil, nil, fmt.Errorf("resume entry: %w", err)
 	}
 	now := s.opts.Now()
+	if e.LockedUntil.Sub(now) > resumeLockout {
+		// Locked under a clock that has since gone back (a dead clock
+		// battery, then NTP): the lock ends one lockout from now, not
+		// when the clock catches up, which could be days. The shorter
+		// lock is written, or it would move on with the clock.
+		e.LockedUntil = now.Add(resumeLockout)
+		if err := putResume(b, code, e); err != nil {
+			return nil, nil, err
+		}
+	}
 	if now.Before(e.LockedUntil) {
 		return nil, &LockedError{Until: e.LockedUntil}, nil
 	}

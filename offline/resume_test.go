@@ -129,6 +129,15 @@ func TestResumeDraft(t *testing.T) {
 			{advance: resumeLockout - time.Second, date: seedBirth, want: ErrResumeLocked},
 			{advance: time.Second, date: seedBirth}, // the lock has ended
 		}},
+		{"a clock put back does not stretch the lock", []resumeStep{
+			wrong(4), wrong(3), wrong(2), wrong(1), locked,
+			// The clock goes back two hours (a dead clock battery, then
+			// NTP): still locked, but for at most a lockout from now
+			// (checkResumeStep checks Until), not two hours more.
+			{advance: -2 * time.Hour, date: seedBirth, want: ErrResumeLocked},
+			{advance: resumeLockout - time.Second, date: seedBirth, want: ErrResumeLocked},
+			{advance: time.Second, date: seedBirth}, // the lock has ended
+		}},
 		{"tries count again after the lock", []resumeStep{
 			wrong(4), wrong(3), wrong(2), wrong(1), locked,
 			{advance: resumeLockout, date: "06/09/1990", want: ErrResumeWrongBirthDate, left: 4},
