@@ -240,7 +240,10 @@ func (s *Server) handleGetLink(w http.ResponseWriter, r *http.Request) {
 		case <-changed:
 		case <-timer.C:
 		case <-r.Context().Done():
+			// Shutdown ends request contexts (HTTPServer): answer what
+			// is known, as the deadline does, not an empty 200.
 			timer.Stop()
+			writeJSON(w, http.StatusOK, st)
 			return
 		}
 		timer.Stop()

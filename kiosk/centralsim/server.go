@@ -364,6 +364,11 @@ func (s *Server) faults(next http.HandlerFunc) http.HandlerFunc {
 			select {
 			case <-time.After(s.opts.Latency):
 			case <-r.Context().Done():
+				// Shutdown ends request contexts (HTTPServer). Returning
+				// without a word would send an empty 200, which a kiosk
+				// cannot read and stops sending over; a 503 is retried.
+				w.Header().Set(central.HeaderRetryAfter, "1")
+				writeError(w, r, errShuttingDown)
 				return
 			}
 		}
@@ -376,6 +381,11 @@ func (s *Server) faults(next http.HandlerFunc) http.HandlerFunc {
 		next(w, r)
 	}
 }
+
+// errShuttingDown answers a request the server stops waiting on because
+// it is shutting down.
+var errShuttingDown = newAPIError(http.StatusServiceUnavailable, "unavailable",
+	"Hệ thống đang khởi động lại, vui lòng thử lại.", "The server is shutting down; please retry.")
 
 // Size limits of request bodies.
 const (
