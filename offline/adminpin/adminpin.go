@@ -271,7 +271,7 @@ func (g *Guard) Ready() error {
 	if st.Hash == "" {
 		return ErrNotSet
 	}
-	if until, locked := st.lockedAt(g.now()); locked {
+	if until, locked := g.lockedAt(st, g.now()); locked {
 		return &LockedError{Until: until}
 	}
 	return nil
@@ -301,7 +301,7 @@ func (g *Guard) Check(pin string) error {
 			return ErrNotSet
 		}
 		now := g.now()
-		if until, locked := st.lockedAt(now); locked {
+		if until, locked := g.lockedAt(st, now); locked {
 			return &LockedError{Until: until}
 		}
 		right, err := verify(st.Hash, pin)
@@ -363,14 +363,18 @@ type state struct {
 // lockedAt reports whether the PIN is locked at now, and until when. A
 // lock further ahead than the failures allow means the clock went back (a
 // kiosk whose clock battery died and who has no network yet): the lock
-// then ends lockFor(failures) from now, not days later. The longer
-// lock is kept on disk until the next write.
-func (st state) lockedAt(now time.Time) (time.Time, bool) {
+// then ends lockFor(failures) from now, not days later, and that shorter
+// lock is written, or it would move on with the clock and last until the
+// clock caught up. (Should that write fail too — a full disk — each look
+// caps the lock again: still never days.)
+func (g *Guard) lockedAt(st state, now time.Time) (time.Time, bool) {
 	if !now.Before(st.LockedUntil) {
 		return time.Time{}, false
 	}
 	if longest := now.Add(lockFor(st.Failures)); st.LockedUntil.After(longest) {
-		return longest, true
+		st.LockedUntil = longest
+		g.mem = st
+		_ = g.write(st)
 	}
 	return st.LockedUntil, true
 }

@@ -336,6 +336,15 @@ func TestClockGoneBackDoesNotLockForDays(t *testing.T) {
 	}
 	c.Add(-72 * time.Hour) // the clock battery died; no network yet
 	wantLocked(t, g.Ready(), c.now.Add(5*time.Minute))
+	// The lock then ends when it says, not when the clock catches up:
+	// the shorter lock is what the file keeps, for the next start too.
+	c.Add(5*time.Minute + time.Second)
+	if err := g.Ready(); err != nil {
+		t.Errorf("Ready() 5 min after the clock went back = %v; want nil: the lock moved on with the clock", err)
+	}
+	if err := openIn(t, filepath.Dir(g.path), c).Check(right); err != nil {
+		t.Errorf("Check(right) after a restart = %v; want nil", err)
+	}
 }
 
 func TestHashMadeWithOtherParamsStillVerifies(t *testing.T) {
