@@ -40,6 +40,9 @@ func (s *Store) CachedCatalog() (raw []byte, etag string, err error) {
 // every new catalog; a kiosk that fetched one itself (at enrolment) calls
 // it so the loop's first pass is a 304, not the same catalog again.
 func (s *Store) PutCatalog(raw []byte, etag string) error {
+	if err := s.roomForNewData(); err != nil {
+		return err
+	}
 	return s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketCatalog)
 		if err := b.Put(catalogRawKey, raw); err != nil {

@@ -95,7 +95,10 @@ func (s *Store) SaveDraft(d *Draft) error {
 	if len(d.ID) > maxDraftIDLen {
 		return fmt.Errorf("draft id of %d bytes is too long", len(d.ID))
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error { return s.saveDraftTx(tx, d) })
+	err := s.roomForNewData()
+	if err == nil {
+		err = s.db.Update(func(tx *bolt.Tx) error { return s.saveDraftTx(tx, d) })
+	}
 	if err != nil {
 		// The id and the error only: the draft itself is personal data.
 		s.log.Warn().Str("draft", d.ID).Err(err).Msg("draft not saved")
@@ -192,7 +195,7 @@ func (s *Store) loadDraftTx(tx *bolt.Tx, id string) (*Draft, error) {
 // DeleteDraft removes a draft, its metadata and its resume code. Deleting
 // a draft that is not there is not an error: the result is the same.
 func (s *Store) DeleteDraft(id string) error {
-	err := s.db.Update(func(tx *bolt.Tx) error { return deleteDraftTx(tx, id) })
+	err := s.essential(func(tx *bolt.Tx) error { return deleteDraftTx(tx, id) })
 	if err != nil {
 		return fmt.Errorf("delete draft %s: %w", id, err)
 	}
@@ -245,7 +248,7 @@ func (s *Store) ListDrafts() ([]DraftInfo, error) {
 func (s *Store) PurgeExpiredDrafts() (int, error) {
 	now := s.opts.Now()
 	var n int
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.essential(func(tx *bolt.Tx) error {
 		n = 0
 		expired, err := expiredDrafts(tx, now)
 		if err != nil {

@@ -42,6 +42,7 @@ import (
 const (
 	envTmpfsChild = "OFFLINE_TMPFS_CHILD" // the directory the child mounts on
 	tmpfsSize     = 4 << 20
+	tmpfsReserve  = 512 << 10      // the store's reserve for essential writes, to scale
 	tmpfsResult   = "tmpfs-result" // starts the child's line with its counts
 )
 
@@ -199,7 +200,7 @@ type diskFull struct {
 
 func fillTheDisk(t *testing.T, dir string, rec *diskFullRecord) {
 	k := &diskFull{rec: rec, saved: map[string]*offline.Draft{}, queued: map[string]string{}}
-	s := openStore(t, dir, offline.Options{})
+	s := openStore(t, dir, offline.Options{ReserveBytes: tmpfsReserve})
 	refused, refusal := k.fill(t, s)
 	if !errors.Is(refusal, syscall.ENOSPC) {
 		t.Errorf("the refused save failed with %v; want the disk full (ENOSPC)", refusal)
@@ -276,7 +277,7 @@ func (k *diskFull) reopen(t *testing.T, dir string) *offline.Store {
 	t.Helper()
 	var s *offline.Store
 	err := safely(k.rec, func() (err error) {
-		s, err = offline.Open(dir, offline.Options{Log: zerolog.Nop()})
+		s, err = offline.Open(dir, offline.Options{Log: zerolog.Nop(), ReserveBytes: tmpfsReserve})
 		return err
 	})
 	if err != nil {
@@ -328,7 +329,10 @@ func (k *diskFull) verify(t *testing.T, s *offline.Store, when string) {
 }
 
 // makeRoom deletes half the drafts, as the kiosk's purge of abandoned
-// drafts would, then saves a draft with a scan. The file does not shrink,
+// drafts would, then saves a draft with a scan. Deleting is an essential
+// write: the store gives up its reserve for it (offline/reserve.go), so a
+// delete is refused only once an earlier essential write took the
+// reserve. The file does not shrink,
 // but bbolt reuses the pages a delete frees. A delete itself rewrites the
 // leaf that holds the draft, with the other drafts in it (bbolt keeps at
 // least two values a leaf, so a leaf of drafts with scans is hundreds of
@@ -346,6 +350,11 @@ func (k *diskFull) makeRoom(t *testing.T, s *offline.Store, dir string) {
 			t.Fatalf("DeleteDraft on the full disk crashed: %v", err)
 		case errors.Is(err, syscall.ENOSPC):
 			k.rec.deleteRefused++ // the draft stays, as verify checks
+			// An essential write may be refused only once the store's
+			// reserve has gone to an earlier one.
+			if _, err := os.Stat(filepath.Join(dir, offline.ReserveFile)); err == nil {
+				t.Errorf("DeleteDraft refused for a full disk with the store's reserve still on it")
+			}
 		case err != nil:
 			t.Fatalf("DeleteDraft on the full disk: %v; want nil or ENOSPC", err)
 		default:

@@ -119,6 +119,10 @@ func (y *Syncer) checkStoreIfDue(now time.Time) {
 		check = y.store.Check
 	}
 	err := check()
+	// A reserve given up on a full disk comes back once there is room.
+	if err := y.store.KeepReserve(); err != nil {
+		y.log.Warn().Err(err).Msg("the disk still has no room for the store's reserve")
+	}
 	result := central.DBCheckOK
 	if err != nil {
 		result = central.DBCheckFailed

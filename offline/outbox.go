@@ -87,7 +87,7 @@ func (s *Store) Submit(d *Draft) (OutboxItem, error) {
 		return OutboxItem{}, fmt.Errorf("offline: Submit: %w", err)
 	}
 	var item OutboxItem
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.essential(func(tx *bolt.Tx) error {
 		if err := forgetDraft(tx, d); err != nil {
 			return err
 		}
@@ -200,7 +200,7 @@ func (s *Store) OutboxCounts() (queued, sending, accepted, rejected int, err err
 // their ServerID and are not uploaded again.
 func (s *Store) ReturnRejected(seq uint64) (*Draft, error) {
 	var d *Draft
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.essential(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
 		rec, err := getRecord(b, seq)
 		if err != nil {
@@ -266,7 +266,7 @@ func (s *Store) putPayload(b *bolt.Bucket, item OutboxItem, d *Draft) error {
 func (s *Store) PurgeOutbox() (int, error) {
 	now := s.opts.Now()
 	var n int
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.essential(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
 		// Collect first: deleting under a moving cursor skips keys.
 		var old []uint64
@@ -403,7 +403,7 @@ func (s *Store) noteFailure(seq uint64, kind string) error {
 }
 
 func (s *Store) updateItem(seq uint64, change func(b *bolt.Bucket, rec *outboxRecord) error) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.essential(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
 		rec, err := getRecord(b, seq)
 		if err != nil {

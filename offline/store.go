@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -55,8 +56,11 @@ type Options struct {
 	// MaxSize caps the database file in bytes (bbolt's MaxSize); 0 means
 	// no cap. A full store refuses writes and leaves what is saved intact.
 	MaxSize int
-	Now     func() time.Time
-	Log     zerolog.Logger
+	// ReserveBytes is the disk reserve kept for essential writes on a
+	// full disk (reserve.go); 0 means 32 MiB, a negative value none.
+	ReserveBytes int
+	Now          func() time.Time
+	Log          zerolog.Logger
 }
 
 // Store is the kiosk's local database. It is safe for concurrent use.
@@ -66,6 +70,9 @@ type Store struct {
 	opts   Options
 	log    zerolog.Logger
 	dir    string
+
+	reserveMu   sync.Mutex // one look at the reserve file at a time
+	reserveGone bool       // given up on a full disk and not yet allocated again
 }
 
 // Incident is something that went wrong with the store that IT staff must
@@ -82,6 +89,9 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.ReserveBytes == 0 {
+		opts.ReserveBytes = defaultReserve
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", dir, err)
@@ -109,6 +119,9 @@ func Open(dir string, opts Options) (*Store, error) {
 		if err := s.AddIncident(*incident); err != nil {
 			s.log.Error().Err(err).Msg("cannot record the store incident")
 		}
+	}
+	if err := s.KeepReserve(); err != nil {
+		s.log.Warn().Err(err).Msg("the disk has no room for the store's reserve")
 	}
 	return s, nil
 }
@@ -271,17 +284,19 @@ func (s *Store) Path() string { return s.db.Path() }
 
 // AddIncident records an incident for the next heartbeat.
 func (s *Store) AddIncident(in Incident) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		list, err := incidents(tx)
-		if err != nil {
-			return err
-		}
-		data, err := json.Marshal(append(list, in))
-		if err != nil {
-			return err
-		}
-		return tx.Bucket(bucketMeta).Put([]byte("incidents"), data)
-	})
+	return s.essential(func(tx *bolt.Tx) error { return addIncidentTx(tx, in) })
+}
+
+func addIncidentTx(tx *bolt.Tx, in Incident) error {
+	list, err := incidents(tx)
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(append(list, in))
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketMeta).Put([]byte("incidents"), data)
 }
 
 // Incidents returns the recorded incidents, oldest first.
@@ -298,7 +313,7 @@ func (s *Store) Incidents() ([]Incident, error) {
 // ForgetIncidents drops the n oldest incidents, once a heartbeat that
 // reported them has been accepted; any recorded meanwhile stay.
 func (s *Store) ForgetIncidents(n int) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.essential(func(tx *bolt.Tx) error {
 		list, err := incidents(tx)
 		if err != nil || n <= 0 {
 			return err

@@ -289,7 +289,7 @@ func TestFirstRunEnrolsThenServes(t *testing.T) {
 			t.Errorf("after enrolling the screen shows %q; want %q", dr.texts(), want)
 		}
 	}
-	if l := dirListing(t, dir); l != "device.json -rw-------\ndevice.key -rw-------\ndevice.token -rw-------\nkiosk.db -rw-------\nkiosk.json -rw-------\n" {
+	if l := dirListing(t, dir); l != "device.json -rw-------\ndevice.key -rw-------\ndevice.token -rw-------\nkiosk.db -rw-------\nkiosk.json -rw-------\nreserve -rw-------\n" {
 		t.Errorf("after enrolling from the screen the data directory holds\n%s", l)
 	}
 
