@@ -431,8 +431,21 @@ func (d *doctor) checkDisk(context.Context) checkResult {
 		return result(name, statusFail, detail, hint)
 	case free < diskWarnBytes:
 		return result(name, statusWarn, detail, hint)
+	case reserveGone(d.dataDir):
+		return result(name, statusWarn, detail+"; the store's disk reserve is gone: the disk filled up since the kiosk last started", hint)
 	}
 	return result(name, statusOK, detail, "")
+}
+
+// reserveGone reports whether the store in dir has given up its disk
+// reserve (offline/reserve.go) and not yet taken it back: a store exists
+// but the reserve file does not.
+func reserveGone(dir string) bool {
+	if _, err := os.Stat(filepath.Join(dir, offline.DBFile)); err != nil {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(dir, offline.ReserveFile))
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 // existingParent is dir, or its nearest ancestor that exists (a kiosk

@@ -332,6 +332,19 @@ func TestDoctorDisk(t *testing.T) {
 	}
 }
 
+// A store without its reserve has met a full disk since it last opened:
+// IT staff hear it even once space is free again.
+func TestDoctorDiskReserveGone(t *testing.T) {
+	dir := newStore(t)
+	d := testDoctor(dir)
+	d.diskFree = func(string) (int64, error) { return 12_300_000_000, nil }
+	assertResult(t, checkOf(t, d, "disk"), statusOK, "12.3 GB free", "")
+	if err := os.Remove(filepath.Join(dir, offline.ReserveFile)); err != nil {
+		t.Fatalf("the store has no reserve to remove: %v", err)
+	}
+	assertResult(t, checkOf(t, d, "disk"), statusWarn, "the store's disk reserve is gone", "free some space")
+}
+
 // newStore creates a data directory with a store in it, closed, holding
 // a few drafts.
 func newStore(t *testing.T) string {
