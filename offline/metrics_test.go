@@ -513,7 +513,7 @@ func TestMetricsHoldNoPersonalData(t *testing.T) {
 		t.Fatal("the sample catalog has no dang-ky-khai-sinh")
 	}
 	serverFile := filepath.Join(t.TempDir(), "central.db")
-	c, tap, client := tapCentral(t, startCentralAt(t, serverFile))
+	c, tap, client := tapCentral(t, startCentral(t, centralsim.Options{DataFile: serverFile}))
 	s := openStore(t, t.TempDir(), offline.Options{})
 	for _, draftID := range []string{"kept", "filed"} {
 		d := birthDraft(draftID)
@@ -708,21 +708,6 @@ func piiHits(data []byte, forms []piiForm) []piiForm {
 		}
 	}
 	return found
-}
-
-// startCentralAt is startCentral with the server's bbolt file where the
-// test can read it back.
-func startCentralAt(t *testing.T, file string) *centralEnv {
-	t.Helper()
-	srv, err := centralsim.Open(centralsim.Options{DataFile: file, Log: zerolog.Nop()})
-	if err != nil {
-		t.Fatalf("centralsim.Open: %v", err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	g := &gate{next: srv.Handler()}
-	hs := httptest.NewServer(g)
-	t.Cleanup(hs.Close)
-	return &centralEnv{srv: srv, gate: g, url: hs.URL}
 }
 
 // serverMetricsRecords reads the closed reference server's file: every

@@ -102,9 +102,13 @@ type centralEnv struct {
 	url  string
 }
 
+// startCentral starts the reference server on a loopback port, on a fresh
+// data file unless opts names one (for a test that reads it back).
 func startCentral(t testing.TB, opts centralsim.Options) *centralEnv {
 	t.Helper()
-	opts.DataFile = filepath.Join(t.TempDir(), "central.db")
+	if opts.DataFile == "" {
+		opts.DataFile = filepath.Join(t.TempDir(), "central.db")
+	}
 	opts.Log = zerolog.Nop()
 	srv, err := centralsim.Open(opts)
 	if err != nil {
