@@ -198,6 +198,7 @@ type hostileDriver struct {
 	k     *Kiosk
 	w     fyne.Window
 	times []string
+	hangs int // steps over hostileStepBound
 	// overflow lists, for each object that pushed the screen past its
 	// size, the steps after which it did.
 	overflow map[string][]string
@@ -211,6 +212,7 @@ func (d *hostileDriver) step(name string, do func()) {
 	took := time.Since(start)
 	d.times = append(d.times, fmt.Sprintf("%s %v", name, took.Round(time.Millisecond)))
 	if took > hostileStepBound {
+		d.hangs++
 		d.t.Errorf("%s took %v; want under %v", name, took, hostileStepBound)
 	}
 	for _, o := range tooBig(d.w) {
@@ -264,6 +266,10 @@ func TestHostileCatalog(t *testing.T) {
 	defer func() {
 		t.Logf("steps: %s", strings.Join(d.times, ", "))
 		d.checkFits()
+		// make reliability's row: a hang counts as a crash, as it would
+		// freeze the kiosk; a failed check elsewhere fails the row.
+		t.Logf("RELIABILITY area=hostile case=catalog-rendered tried=%d lost=0 duplicated=0 corrupt=0 crashes=%d pii=0 procedures=%d fields=%d options=%d overflows=%d",
+			len(d.times), d.hangs, o.procedures, o.fields, o.options, len(d.order))
 	}()
 	d.step("home", func() {})
 	d.step("catalog", func() { tapCardNamed(t, w, "Nộp hồ sơ") })

@@ -383,22 +383,36 @@ func TestHostileAnswers(t *testing.T) {
 	c := newClient(t, hostileConfig(url))
 	kinds := map[string]int{}
 	var untyped []string
+	calls, hangs, wrong := 0, 0, 0
+	// make reliability's row: a call over the bound is a hang (a crash
+	// to the citizen); any other failed check an answer taken wrongly.
+	t.Cleanup(func() {
+		t.Logf("RELIABILITY area=hostile case=server-answers tried=%d lost=0 duplicated=0 corrupt=%d crashes=%d pii=0 bodies=%d statuses=%d calls=%d",
+			calls, wrong, hangs, len(hostileBodies), len(statuses), len(endpoints))
+	})
 	for _, b := range hostileBodies {
 		for _, status := range statuses {
 			h.set(serveBody(status, "application/json", b.body))
 			for _, ep := range endpoints {
 				took, err := timedCall(c, ep, 3*time.Second)
+				calls++
 				kind := errorKind(err)
 				kinds[kind]++
 				if kind == "" {
 					untyped = append(untyped, fmt.Sprintf("%s %d %s: %.120v", b.name, status, ep.name, err))
 				}
-				t.Run(b.name+"/"+strconv.Itoa(status)+"/"+ep.name, func(t *testing.T) {
+				ok := t.Run(b.name+"/"+strconv.Itoa(status)+"/"+ep.name, func(t *testing.T) {
 					checkAnswer(t, ep, status, err, took, 3*time.Second)
 					if status == http.StatusOK && err == nil && b.broken && decodesJSON(ep.name) {
 						t.Errorf("%s answered 200 %.40q = no error; want a decoding error", ep.name, b.body)
 					}
 				})
+				switch {
+				case took > 3*time.Second:
+					hangs++
+				case !ok:
+					wrong++
+				}
 			}
 		}
 	}
@@ -516,8 +530,13 @@ func TestHostileOversizedAnswers(t *testing.T) {
 			n.Add(int64(m))
 		}},
 	}
+	failed := 0
+	t.Cleanup(func() {
+		t.Logf("RELIABILITY area=hostile case=server-oversized tried=%d lost=0 duplicated=0 corrupt=%d crashes=0 pii=0 size=50MB",
+			len(tests), failed)
+	})
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		ok := t.Run(tt.name, func(t *testing.T) {
 			var wrote atomic.Int64
 			h, url := newHostile(t, func(w http.ResponseWriter, r *http.Request) {
 				for k, v := range tt.header {
@@ -564,6 +583,9 @@ func TestHostileOversizedAnswers(t *testing.T) {
 			}
 			t.Logf("%s: %v after %v; the server got %d MiB out", tt.name, err, took.Round(time.Millisecond), wrote.Load()>>20)
 		})
+		if !ok {
+			failed++ // not refused at the cap, too slow, or too much memory
+		}
 	}
 }
 
