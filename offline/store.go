@@ -195,6 +195,30 @@ func check(db *bolt.DB) (err error) {
 	return checkTx(tx)
 }
 
+// CheckFile runs the consistency check on the database at path, opened
+// read-only: a shared lock, nothing written, nothing repaired (Open moves
+// a damaged file aside; kiosk doctor only looks). While the kiosk runs it
+// holds the lock, and CheckFile fails with ErrAlreadyRunning after
+// timeout. A damaged file's panic or fault becomes an error, as in Open.
+func CheckFile(path string, timeout time.Duration) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("unreadable: %v", r)
+		}
+	}()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return fmt.Errorf("%w (data directory %s)", ErrAlreadyRunning, filepath.Dir(path))
+	}
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// A read transaction is enough here: the lock keeps every writer out.
+	return db.View(checkTx)
+}
+
 func checkTx(tx *bolt.Tx) error {
 	// bbolt checks on a goroutine of its own, where reading past the
 	// end of a truncated file crashes the process. Reading every page

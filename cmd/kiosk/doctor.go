@@ -17,13 +17,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
-	bolt "go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/motcua/kiosk/kiosk"
 	"github.com/motcua/kiosk/kiosk/central"
@@ -492,10 +489,10 @@ func (d *doctor) checkDatabase(context.Context) checkResult {
 		return result(name, statusFail, err.Error(), "run kiosk doctor as the kiosk's user")
 	}
 	about := fmt.Sprintf("%s %s, written %s", offline.DBFile, formatBytes(info.Size()), info.ModTime().Local().Format("02/01/2006 15:04"))
-	err = inspectDB(path)
+	err = offline.CheckFile(path, dbLockTimeout)
 	const damaged = "the kiosk moves a damaged database aside at start (kiosk.db.corrupt-…) and starts on a fresh one; dossiers not yet sent may be in it: keep the file and report it"
 	switch {
-	case errors.Is(err, berrors.ErrTimeout):
+	case errors.Is(err, offline.ErrAlreadyRunning):
 		d.running = true
 		return result(name, statusSkip, "the kiosk is running; stop it for a full check ("+about+")", "")
 	case errors.Is(err, fs.ErrPermission):
@@ -505,57 +502,6 @@ func (d *doctor) checkDatabase(context.Context) checkResult {
 	}
 	d.dbOK = true
 	return result(name, statusOK, about+", consistent", "")
-}
-
-// inspectDB opens the bbolt file read-only and checks it. A damaged file
-// can make bbolt panic, or fault reading past the end of a truncated
-// file: both become an error here, as in offline.Open.
-func inspectDB(path string) (err error) {
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("unreadable: %v", r)
-		}
-	}()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: dbLockTimeout})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return db.View(func(tx *bolt.Tx) error {
-		// bbolt checks on a goroutine of its own, where a fault kills the
-		// process: touch every page here first, where it is recovered.
-		if err := tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
-			touchPages(b)
-			return nil
-		}); err != nil {
-			return err
-		}
-		var first error
-		for err := range tx.Check() { // drain: the check must end before the transaction
-			if first == nil {
-				first = err
-			}
-		}
-		return first
-	})
-}
-
-func touchPages(b *bolt.Bucket) {
-	var sum byte
-	c := b.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if v == nil {
-			if child := b.Bucket(k); child != nil {
-				touchPages(child)
-			}
-			continue
-		}
-		for i := 0; i < len(v); i += 1024 {
-			sum ^= v[i]
-		}
-	}
-	runtime.KeepAlive(sum)
 }
 
 // ---- 7. outbox ----
