@@ -72,7 +72,7 @@ var linkProblems = []struct {
 }
 
 var (
-	msgCrossSite  = kiosk.Text{VI: "Yêu cầu này không đến từ trang của máy kiosk nên đã bị từ chối.", EN: "This request did not come from the kiosk's page, so it was refused."}
+	msgCrossSite  = kiosk.Text{VI: "Yêu cầu này không đến từ chính trang này nên đã bị từ chối.", EN: "This request did not come from this site's own page, so it was refused."}
 	msgBadAction  = kiosk.Text{VI: "Trang này không làm được việc đó. Hãy dùng các nút trên trang.", EN: "This page cannot do that. Please use the buttons on the page."}
 	msgMatchFirst = kiosk.Text{VI: "Trước hết, hãy chạm vào mã giống mã đang hiện trên màn hình kiosk.", EN: "First, tap the code shown on the kiosk screen."}
 	msgFileBig    = kiosk.Text{VI: "Tệp quá lớn: mỗi tệp tối đa 10 MB. Hãy chụp lại với chất lượng thấp hơn hoặc chọn tệp nhỏ hơn.", EN: "The file is too large: at most 10 MB each. Take the photo again at a lower quality or choose a smaller file."}

@@ -143,7 +143,25 @@ func TestPayPageInBothLanguages(t *testing.T) {
 		}
 	}
 
-	resp, err := http.PostForm(p.PayURL+"?lang=en", nil)
+	// Another site's page posting the form is refused, and pays nothing.
+	forged, err := http.NewRequest(http.MethodPost, p.PayURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged.Header.Set("Origin", "https://evil.example")
+	forged.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := http.DefaultClient.Do(forged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page := pageText(t, resp); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a cross-site POST /p/{id} = %d %s; want 403", resp.StatusCode, page)
+	}
+	if status, _, page := getPage(t, p.PayURL); status != http.StatusOK || !strings.Contains(page, "Thanh toán</button>") {
+		t.Errorf("after a cross-site post the order shows %d %s; want it still unpaid", status, page)
+	}
+
+	resp, err = http.PostForm(p.PayURL+"?lang=en", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,8 +75,14 @@ func (s *Server) handlePayPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // handlePayPagePost pays the order, then redirects to the page (POST,
-// redirect, GET), so reloading it on the phone does not post again.
+// redirect, GET), so reloading it on the phone does not post again. A
+// post from another site's page is refused, as on the phone pages: a
+// page elsewhere must not pay a citizen's order behind their back.
 func (s *Server) handlePayPagePost(w http.ResponseWriter, r *http.Request) {
+	if !s.phoneSameOrigin(r) {
+		writeMessagePage(w, r, http.StatusForbidden, kiosk.Text{VI: "Bị từ chối", EN: "Refused"}, msgCrossSite)
+		return
+	}
 	result, err := s.pay(r.PathValue("id"))
 	switch {
 	case err != nil:
