@@ -87,16 +87,27 @@ func (s *Store) Submit(d *Draft) (OutboxItem, error) {
 		return OutboxItem{}, fmt.Errorf("offline: Submit: %w", err)
 	}
 	var item OutboxItem
+	key, tried := central.NewIdempotencyKey(), false
 	err = s.essential(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		if tried {
+			// A retry on a full disk (essential): should the failed
+			// commit have landed after all (a sync that failed after
+			// the meta page was written), the dossier is queued once.
+			if it, found, err := itemWithKey(b, key); found || err != nil {
+				item = it
+				return err
+			}
+		}
+		tried = true
 		if err := forgetDraft(tx, d); err != nil {
 			return err
 		}
-		b := tx.Bucket(bucketOutbox)
 		seq, err := b.NextSequence()
 		if err != nil {
 			return err
 		}
-		item = OutboxItem{Seq: seq, DraftID: d.ID, ProcedureID: d.ProcedureID, IdempotencyKey: central.NewIdempotencyKey(),
+		item = OutboxItem{Seq: seq, DraftID: d.ID, ProcedureID: d.ProcedureID, IdempotencyKey: key,
 			State: Queued, QueuedAt: s.opts.Now()}
 		if err := putRecord(b, outboxRecord{OutboxItem: item}); err != nil {
 			return err
@@ -225,6 +236,18 @@ func (s *Store) ReturnRejected(seq uint64) (*Draft, error) {
 		return nil, fmt.Errorf("offline: ReturnRejected %d: %w", seq, err)
 	}
 	return d, nil
+}
+
+// itemWithKey finds the outbox item queued under key.
+func itemWithKey(b *bolt.Bucket, key string) (it OutboxItem, found bool, err error) {
+	err = forEachRecord(b, 0, func(rec outboxRecord) bool {
+		if rec.IdempotencyKey == key {
+			it, found = rec.OutboxItem, true
+			return false
+		}
+		return true
+	})
+	return it, found, err
 }
 
 func deleteItem(b *bolt.Bucket, seq uint64) error {

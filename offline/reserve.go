@@ -22,8 +22,9 @@ import (
 // refuses them, and the screen says the answers are not saved. While the
 // reserve is given up they are refused even if a little room is left,
 // which is the essential writes' until the reserve can be allocated
-// again: at each such save, at the next Open, and at each consistency
-// check.
+// again: at a refused save (off Linux at most once a minute), at the next Open, and
+// at each consistency check. A store that could not make its reserve at
+// Open is in the same state.
 
 // ReserveFile is the reserve's name in the data directory.
 const ReserveFile = "reserve"
@@ -40,20 +41,27 @@ const incidentDiskFull = "disk_full"
 func (s *Store) reservePath() string { return filepath.Join(s.dir, ReserveFile) }
 
 // KeepReserve allocates the reserve if it is missing or short. It fails
-// when the disk has no room for it; the store works on without one.
+// when the disk has no room for it: the store works on without one and,
+// until it can make it, refuses new drafts and catalogs.
 func (s *Store) KeepReserve() error {
+	s.reserveMu.Lock()
+	defer s.reserveMu.Unlock()
+	return s.keepReserveLocked()
+}
+
+func (s *Store) keepReserveLocked() error {
 	want := int64(s.opts.ReserveBytes)
 	if want <= 0 {
 		return nil
 	}
-	s.reserveMu.Lock()
-	defer s.reserveMu.Unlock()
 	if fi, err := os.Stat(s.reservePath()); err == nil && fi.Size() >= want {
 		s.reserveGone = false
 		return nil
 	}
+	s.reserveTriedAt = s.opts.Now()
 	if err := allocate(s.reservePath(), want); err != nil {
 		_ = os.Remove(s.reservePath()) // a half reserve would only mislead the next look
+		s.reserveGone = true
 		return fmt.Errorf("the disk reserve (%d KiB): %w", want>>10, err)
 	}
 	s.reserveGone = false
@@ -64,16 +72,19 @@ func (s *Store) KeepReserve() error {
 // cannot be allocated again: what room is left is the essential writes'.
 func (s *Store) roomForNewData() error {
 	s.reserveMu.Lock()
-	gone := s.reserveGone
-	s.reserveMu.Unlock()
-	if !gone {
+	defer s.reserveMu.Unlock()
+	if !s.reserveGone {
 		return nil
 	}
-	return s.KeepReserve()
+	if since := s.opts.Now().Sub(s.reserveTriedAt); since >= 0 && since < reserveRetry {
+		return fmt.Errorf("the disk is full: the store's reserve is in use for essential writes: %w", diskFullErrors[0])
+	}
+	return s.keepReserveLocked()
 }
 
 // essential runs an essential write: on a full disk it gives up the
-// reserve and tries once more.
+// reserve and tries once more. fn may run twice; the second time after a
+// failed commit, which bbolt has rolled back.
 func (s *Store) essential(fn func(tx *bolt.Tx) error) error {
 	err := s.db.Update(fn)
 	if err == nil || !isDiskFull(err) || !s.releaseReserve() {
@@ -83,16 +94,19 @@ func (s *Store) essential(fn func(tx *bolt.Tx) error) error {
 }
 
 // releaseReserve deletes the reserve, if there is one, and records the
-// incident. It reports whether space was freed.
+// incident. It reports whether a retry may find room: the reserve was
+// just freed, here or by a write that met the full disk at the same time.
 func (s *Store) releaseReserve() bool {
 	s.reserveMu.Lock()
 	err := os.Remove(s.reservePath())
+	freedBefore := err != nil && s.reserveGone
 	if err == nil {
 		s.reserveGone = true
+		s.reserveTriedAt = s.opts.Now()
 	}
 	s.reserveMu.Unlock()
 	if err != nil {
-		return false
+		return freedBefore
 	}
 	s.log.Error().Msg("the disk is full: the store gave up its reserve to finish an essential write")
 	in := Incident{At: s.opts.Now(), Kind: incidentDiskFull,

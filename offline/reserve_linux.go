@@ -5,6 +5,11 @@ import (
 	"syscall"
 )
 
+// reserveRetry is how long a refused save waits before it tries to make
+// the reserve again: fallocate costs a system call, and reserves all or
+// nothing, so every refused save may try.
+const reserveRetry = 0
+
 // allocate makes path a file of size bytes whose blocks the file system
 // has given it (fallocate: a truncated file would be sparse, and reserve
 // nothing), synced.

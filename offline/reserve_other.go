@@ -2,7 +2,15 @@
 
 package offline
 
-import "os"
+import (
+	"os"
+	"time"
+)
+
+// reserveRetry is how long a refused save waits before it tries to make
+// the reserve again: allocate writes 32 MiB of zeros, which takes time
+// and, while it runs, fills what room the disk has.
+const reserveRetry = time.Minute
 
 // allocate makes path a file of size bytes, written with zeros so that
 // the file system gives it its blocks, and synced.

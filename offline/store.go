@@ -71,8 +71,9 @@ type Store struct {
 	log    zerolog.Logger
 	dir    string
 
-	reserveMu   sync.Mutex // one look at the reserve file at a time
-	reserveGone bool       // given up on a full disk and not yet allocated again
+	reserveMu      sync.Mutex // one look at the reserve file at a time
+	reserveGone    bool       // given up, or never made, and not yet allocated again
+	reserveTriedAt time.Time  // when the reserve was last given up or tried
 }
 
 // Incident is something that went wrong with the store that IT staff must
@@ -177,8 +178,9 @@ func openBolt(path string, opts Options) (db *bolt.DB, err error) {
 // It runs in a write transaction that is rolled back, never committed:
 // bbolt's check reads the freelist, which a commit changes without a lock
 // a read transaction would take, so a check beside a save raced and could
-// report damage that is not there. Holding the writer's lock for the few
-// milliseconds of the check makes a save wait instead; rolling back
+// report damage that is not there. Holding the writer's lock for the
+// time of the check (it reads every page: milliseconds for a small file,
+// longer with many scans) makes a save wait instead; rolling back
 // writes nothing, so it also works on a full disk.
 func check(db *bolt.DB) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
@@ -337,7 +339,7 @@ func (s *Store) Incidents() ([]Incident, error) {
 // ForgetIncidents drops the n oldest incidents, once a heartbeat that
 // reported them has been accepted; any recorded meanwhile stay.
 func (s *Store) ForgetIncidents(n int) error {
-	return s.essential(func(tx *bolt.Tx) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
 		list, err := incidents(tx)
 		if err != nil || n <= 0 {
 			return err
