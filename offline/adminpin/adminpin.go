@@ -209,6 +209,12 @@ type Guard struct {
 	// the process runs: a file with the same hash is read with the larger
 	// failure count and the later lock.
 	mem state
+	// write is writeFile; tests make it fail, as a full disk would.
+	write func(state) error
+	// lockCap bounds the lock read from the file, when the clock went
+	// back and the shorter lock could not be written (lockedAt); zero
+	// when there is none.
+	lockCap time.Time
 }
 
 // Open returns the guard of the PIN file in dir. It reads nothing yet:
@@ -229,7 +235,9 @@ func Open(dir string, opts Options) (*Guard, error) {
 	if err := checkParams(opts.Params); err != nil {
 		return nil, err
 	}
-	return &Guard{path: filepath.Join(dir, FileName), now: opts.Now, params: opts.Params, rand: opts.Rand}, nil
+	g := &Guard{path: filepath.Join(dir, FileName), now: opts.Now, params: opts.Params, rand: opts.Rand}
+	g.write = g.writeFile
+	return g, nil
 }
 
 // Path is the state file.
@@ -260,7 +268,9 @@ func (g *Guard) Set(pin string) error {
 }
 
 // Ready reports whether a PIN may be tried now, without trying one: nil,
-// ErrNotSet, ErrDamaged (wrapped) or a *LockedError. It reads a small file.
+// ErrNotSet, ErrDamaged (wrapped) or a *LockedError. It reads a small
+// file, and writes it only when a lock must be shortened because the
+// clock went back.
 func (g *Guard) Ready() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -344,6 +354,7 @@ func (g *Guard) countWrongTry(st state, now time.Time) error {
 	var refusal error = &WrongPINError{TriesLeft: max(MaxFails-st.Failures, 0)}
 	if lock := lockFor(st.Failures); lock > 0 {
 		st.LockedUntil = now.Add(lock)
+		g.lockCap = time.Time{} // a new lock, on the clock as it is now
 		refusal = &LockedError{Until: st.LockedUntil}
 	}
 	g.mem = st
@@ -365,15 +376,15 @@ type state struct {
 // kiosk whose clock battery died and who has no network yet): the lock
 // then ends lockFor(failures) from now, not days later, and that shorter
 // lock is written, or it would move on with the clock and last until the
-// clock caught up. (Should that write fail too — a full disk — each look
-// caps the lock again: still never days.)
+// clock caught up. Should that write fail (a full disk), the shorter
+// lock bounds what load reads from the file until this process ends.
 func (g *Guard) lockedAt(st state, now time.Time) (time.Time, bool) {
 	if !now.Before(st.LockedUntil) {
 		return time.Time{}, false
 	}
 	if longest := now.Add(lockFor(st.Failures)); st.LockedUntil.After(longest) {
 		st.LockedUntil = longest
-		g.mem = st
+		g.mem, g.lockCap = st, longest
 		_ = g.write(st)
 	}
 	return st.LockedUntil, true
@@ -440,14 +451,17 @@ func (g *Guard) load() (state, error) {
 		if g.mem.LockedUntil.After(st.LockedUntil) {
 			st.LockedUntil = g.mem.LockedUntil
 		}
+		if !g.lockCap.IsZero() && st.LockedUntil.After(g.lockCap) {
+			st.LockedUntil = g.lockCap
+		}
 	}
 	return st, nil
 }
 
-// write replaces the state file so that a power cut leaves either the old
+// writeFile replaces the state file so that a power cut leaves either the old
 // file or the new one, whole: a temporary file beside it, synced, renamed
 // over it, and the directory synced so the rename itself is on disk.
-func (g *Guard) write(st state) error {
+func (g *Guard) writeFile(st state) error {
 	data, err := encodeState(st)
 	if err != nil {
 		return err

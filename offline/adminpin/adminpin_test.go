@@ -347,6 +347,25 @@ func TestClockGoneBackDoesNotLockForDays(t *testing.T) {
 	}
 }
 
+// On a disk that cannot take the shortened lock, it still ends when it
+// says while the process runs: the file's longer lock does not win.
+func TestClockGoneBackWithTheFileUnwritable(t *testing.T) {
+	g, c, _ := provisioned(t)
+	for range MaxFails {
+		g.Check("000111")
+	}
+	g.write = func(state) error { return errors.New("no space left on device") }
+	c.Add(-72 * time.Hour)
+	wantLocked(t, g.Ready(), c.now.Add(5*time.Minute))
+	c.Add(5*time.Minute + time.Second)
+	if err := g.Ready(); err != nil {
+		t.Errorf("Ready() 5 min after the clock went back, the file unwritten = %v; want nil", err)
+	}
+	if err := g.Check(right); err != nil {
+		t.Errorf("Check(right) = %v; want nil", err)
+	}
+}
+
 func TestHashMadeWithOtherParamsStillVerifies(t *testing.T) {
 	dir, c := t.TempDir(), newClock()
 	if err := mustOpen(t, dir, Options{Now: c.Now, Params: Params{Time: 2, Memory: 128, Threads: 2}}).Set(right); err != nil {
