@@ -96,6 +96,11 @@ func TestRealKioskSurvivesSIGKILL(t *testing.T) {
 			crashes++
 			t.Fatalf("round %d: the kiosk ended before it was killed: %s\n%s", round, k.problem(), tail(k.stderr.String(), 20))
 		}
+		if p := k.problem(); p != "" {
+			// soak stopped on an error (a refused answer, no receipt):
+			// rounds that file nothing would prove nothing.
+			t.Fatalf("round %d: the kiosk stopped filing: %s\n%s", round, p, tail(k.stderr.String(), 20))
+		}
 		if k.lastUnanswered("saving", "saved") {
 			inSave++
 		}
@@ -120,6 +125,9 @@ func TestRealKioskSurvivesSIGKILL(t *testing.T) {
 	}
 	if err := ledger.CheckServer(outboxOf(t, dir), srv.dossierCodes(t)); err != nil {
 		t.Error(err)
+	}
+	if ledger.Drafts() == 0 || ledger.Queued() == 0 {
+		t.Errorf("over %d runs the kiosk acknowledged %d drafts and %d dossiers; want some of each: the kills landed on nothing", kills, ledger.Drafts(), ledger.Queued())
 	}
 	t.Logf("%d kills (%d in a save, %d in a submit, %d with dossiers unsent): %d drafts and %d dossiers acknowledged",
 		kills, inSave, inSubmit, inSync, ledger.Drafts(), ledger.Queued())

@@ -131,14 +131,25 @@ func (l *Ledger) checkDraft(s *offline.Store, id string, answers int, submitted 
 }
 
 // CheckServer checks, once the outbox has drained, that the central
-// system has each of its dossiers exactly once: every item accepted,
-// codes unique, and exactly the server's codes.
+// system has each of its dossiers exactly once: every dossier
+// acknowledged as queued is an accepted item, every item is accepted,
+// codes are unique, and exactly the server's codes.
 func (l *Ledger) CheckServer(items []offline.OutboxItem, serverCodes []string) error {
 	onServer := map[string]bool{}
 	for _, c := range serverCodes {
 		onServer[c] = true
 	}
 	var problems []error
+	byKey := map[string]offline.OutboxItem{}
+	for _, it := range items {
+		byKey[it.IdempotencyKey] = it
+	}
+	for id, key := range l.queued {
+		if _, ok := byKey[key]; !ok {
+			l.Lost++
+			problems = append(problems, fmt.Errorf("the dossier from draft %s, acknowledged as queued with key %s, is not in the drained outbox", id, key))
+		}
+	}
 	seen := map[string]bool{}
 	for _, it := range items {
 		switch {

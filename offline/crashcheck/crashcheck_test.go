@@ -2,6 +2,7 @@ package crashcheck_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,7 +83,7 @@ func TestCheckStoreCountsAStoreThatWillNotOpen(t *testing.T) {
 
 func TestCheckServer(t *testing.T) {
 	accepted := func(seq uint64, code string) offline.OutboxItem {
-		return offline.OutboxItem{Seq: seq, State: offline.Accepted, Code: code}
+		return offline.OutboxItem{Seq: seq, State: offline.Accepted, Code: code, IdempotencyKey: "key-" + code}
 	}
 	tests := []struct {
 		name                 string
@@ -94,11 +95,18 @@ func TestCheckServer(t *testing.T) {
 		{"not sent", []offline.OutboxItem{accepted(1, "A"), {Seq: 2, State: offline.Queued}}, []string{"A"}, 1, 0},
 		{"not on the server", []offline.OutboxItem{accepted(1, "A"), accepted(2, "B")}, []string{"A"}, 1, 0},
 		{"filed twice", []offline.OutboxItem{accepted(1, "A")}, []string{"A", "A2"}, 0, 1},
+		{"acknowledged, then gone", []offline.OutboxItem{accepted(1, "A")}, []string{"A"}, 1, 0},
 		{"one code for two", []offline.OutboxItem{accepted(1, "A"), accepted(2, "A")}, []string{"A"}, 0, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			l := crashcheck.New()
+			for i, it := range tt.items { // each acknowledged as queued
+				l.Note([]string{fmt.Sprintf("queued d%d %s", i, it.IdempotencyKey)})
+			}
+			if tt.name == "acknowledged, then gone" {
+				l.Note([]string{"queued gone key-gone"})
+			}
 			err := l.CheckServer(tt.items, tt.server)
 			if l.Lost != tt.wantLost || l.Duplicated != tt.wantDouble || (err == nil) != (tt.wantLost+tt.wantDouble == 0) {
 				t.Errorf("CheckServer: lost %d, duplicated %d, err %v; want %d, %d", l.Lost, l.Duplicated, err, tt.wantLost, tt.wantDouble)
