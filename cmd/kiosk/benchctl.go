@@ -15,8 +15,8 @@
 // buttons call; <ms> is how long it took, waits for the central system
 // included. While the channel is on, the kiosk also tells on standard
 // output what it has promised the citizen, for the crash test to hold it
-// to (acks.go). Standard output carries nothing else: the logs go to
-// stderr.
+// to (ackedSaves, ackSubmitting, ackQueued below). Standard output
+// carries nothing else: the logs go to stderr.
 
 package main
 
@@ -147,9 +147,10 @@ func benchReceipt(k *ui.Kiosk) (string, error) {
 // benchSoak files khai sinh dossiers one after another until the process
 // is killed, answering a question every 20–120 ms: faster than any
 // citizen, so that autosaves (one per 250 ms of typing), submits and the
-// sync loop's sends overlap. Every third form is left half-way, as by a
-// citizen who walks away, and stays a draft. It prints "journey <n>" as
-// each form begins; it returns only on a failure.
+// sync loop's sends overlap. Every third form is left after a random
+// number of answers, as by a citizen who walks away, and stays a draft
+// (or is sent, when the number is past its last page). It prints
+// "journey <n>" as each form begins; it returns only on a failure.
 func benchSoak(k *ui.Kiosk, out io.Writer) error {
 	dice := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(os.Getpid())))
 	for n := 1; ; n++ {

@@ -429,14 +429,15 @@ func (d *doctor) checkDisk(context.Context) checkResult {
 	case free < diskWarnBytes:
 		return result(name, statusWarn, detail, hint)
 	case reserveGone(d.dataDir):
-		return result(name, statusWarn, detail+"; the store's disk reserve is gone: the disk filled up since the kiosk last started", hint)
+		return result(name, statusWarn, detail+"; the store's disk reserve is gone: the disk filled up, or had no room for it when the kiosk last started", hint)
 	}
 	return result(name, statusOK, detail, "")
 }
 
 // reserveGone reports whether the store in dir has given up its disk
-// reserve (offline/reserve.go) and not yet taken it back: a store exists
-// but the reserve file does not.
+// reserve (offline/reserve.go), or could not make it, and has not taken
+// it back: a store exists but the reserve file does not. (A store last
+// opened by a kiosk from before the reserve has none until it starts.)
 func reserveGone(dir string) bool {
 	if _, err := os.Stat(filepath.Join(dir, offline.DBFile)); err != nil {
 		return false
