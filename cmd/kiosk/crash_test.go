@@ -26,18 +26,18 @@ import (
 )
 
 // The crash test of make reliability, on the real kiosk: the control
-// build of this program (-tags bench, as this test), in a window under Xvfb, files
-// khai sinh dossiers against the reference server as fast as its control
-// channel taps (benchctl.go, "soak"), and is killed with SIGKILL — while
-// a draft is saved, as a dossier goes into the outbox, while the sync
-// loop sends, or at any moment of its run. After each kill the test opens
-// the store as the next start would and holds it to what the kiosk had
-// acknowledged (offline/crashcheck); then the kiosk starts again on the
-// same store. At the end it sends what it still holds and the reference
-// server must have every dossier exactly once. The seeded personal data
-// of all those forms must then be nowhere in plain text: not in the
-// logs, the data directory, the temporary directory or the home folder
-// the kiosk ran with.
+// build of this program (-tags bench, as this test), in a window under
+// Xvfb, files khai sinh dossiers against the reference server as fast as
+// its control channel taps (benchctl.go, "soak"), and is killed with
+// SIGKILL — while a draft is saved, as a dossier goes into the outbox,
+// while the sync loop sends, or at any moment of its run. After each kill
+// the test opens the store as the next start would and holds it to what
+// the kiosk had acknowledged (offline/crashcheck); then the kiosk starts
+// again on the same store. At the end it sends what it still holds and
+// the reference server must have every dossier exactly once. The seeded
+// personal data of all those forms must then be nowhere in plain text:
+// not in the logs, the data directory, the temporary directory or the
+// home folder the kiosk ran with.
 //
 // SIGKILL proves crash safety, not power-loss safety: the store keeps
 // bbolt's fsync on commit, which bbolt's own power-cut suite tests.
