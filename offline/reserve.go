@@ -22,9 +22,9 @@ import (
 // refuses them, and the screen says the answers are not saved. While the
 // reserve is given up they are refused even if a little room is left,
 // which is the essential writes' until the reserve can be allocated
-// again: at a refused save (off Linux at most once a minute), at the next Open, and
-// at each consistency check. A store that could not make its reserve at
-// Open is in the same state.
+// again: at a refused save (off Linux at most once a minute), at the next
+// Open, and at each consistency check. A store that could not make its
+// reserve at Open is in the same state.
 
 // ReserveFile is the reserve's name in the data directory.
 const ReserveFile = "reserve"
