@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -77,6 +78,7 @@ func TestRealKioskSurvivesSIGKILL(t *testing.T) {
 	if out, err := exec.Command(bin, "enroll", "--server", srv.url, "--code", simCode, "--data-dir", dir).CombinedOutput(); err != nil {
 		t.Fatalf("kiosk enroll: %v: %s", err, out)
 	}
+	srv.withFaults(t)
 
 	ledger := crashcheck.New()
 	var logs bytes.Buffer // every run's standard error
@@ -136,26 +138,51 @@ func TestRealKioskSurvivesSIGKILL(t *testing.T) {
 }
 
 // unevenServer is the reference server behind up to 60 ms of latency per
-// request, so that sends overlap the next form's saves.
+// request, so that sends overlap the next form's saves; once the kiosk is
+// enrolled (withFaults), it also answers one request in ten 503 and cuts
+// one creating POST in ten after it committed: the kiosk's retries and
+// the server's replays run too.
 type unevenServer struct {
-	sim *centralsim.Server
-	url string
+	file    string
+	sim     *centralsim.Server
+	handler atomic.Pointer[http.Handler]
+	url     string
 }
 
 func startUnevenServer(t *testing.T) *unevenServer {
 	t.Helper()
-	sim, err := centralsim.Open(centralsim.Options{DataFile: filepath.Join(t.TempDir(), "centralsim.db"), EnrollCode: simCode, Log: zerolog.Nop()})
+	u := &unevenServer{file: filepath.Join(t.TempDir(), "centralsim.db")}
+	u.open(t, centralsim.Options{EnrollCode: simCode})
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(time.Duration(rand.IntN(60)) * time.Millisecond)
+		(*u.handler.Load()).ServeHTTP(w, r)
+	}))
+	t.Cleanup(s.Close)
+	u.url = s.URL
+	return u
+}
+
+// withFaults reopens the server on its data file with its faults on. Not
+// before enrolment: a cut answer would spend the one-time code.
+func (u *unevenServer) withFaults(t *testing.T) {
+	t.Helper()
+	if err := u.sim.Close(); err != nil {
+		t.Fatal(err)
+	}
+	u.open(t, centralsim.Options{FaultRate: 0.1, DropAfterCommit: 0.1, Seed: 11})
+}
+
+func (u *unevenServer) open(t *testing.T, opts centralsim.Options) {
+	t.Helper()
+	opts.DataFile, opts.Log = u.file, zerolog.Nop()
+	sim, err := centralsim.Open(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sim.Close() })
 	h := sim.Handler()
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(time.Duration(rand.IntN(60)) * time.Millisecond)
-		h.ServeHTTP(w, r)
-	}))
-	t.Cleanup(s.Close)
-	return &unevenServer{sim: sim, url: s.URL}
+	u.sim = sim
+	u.handler.Store(&h)
 }
 
 func (s *unevenServer) dossierCodes(t *testing.T) []string {
