@@ -78,3 +78,24 @@ func TestRowVerdict(t *testing.T) {
 		}
 	}
 }
+
+// Go's fuzz deadline race (go.dev/issue/75804) is told from a finding:
+// only the bare error line right after the target's FAIL is the race.
+func TestCoordinatorRace(t *testing.T) {
+	tests := []struct {
+		name   string
+		output []string
+		want   bool
+	}{
+		{"the race", []string{"fuzz: elapsed: 21s, execs: 121990 (0/sec), new interesting: 139 (total: 250)", "--- FAIL: FuzzConvert (21.01s)", "    context deadline exceeded"}, true},
+		{"a seed that fails", []string{"--- FAIL: FuzzCrash (0.00s)", "    --- FAIL: FuzzCrash/seed#0 (0.00s)", "        p_test.go:14: crashed on boom"}, false},
+		{"the target's own deadline", []string{"--- FAIL: FuzzClient (3.00s)", "    --- FAIL: FuzzClient (0.20s)", "        client_test.go:40: Dossier: context deadline exceeded"}, false},
+		{"a bare line elsewhere", []string{"context deadline exceeded", "--- FAIL: FuzzX (1.00s)", "    input_test.go:3: boom"}, false},
+		{"nothing", nil, false},
+	}
+	for _, tt := range tests {
+		if got := coordinatorRace(tt.output); got != tt.want {
+			t.Errorf("coordinatorRace(%s) = %v; want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -172,8 +172,41 @@ func (c *config) withDetail(r row, res *results, logPath string) row {
 	return r
 }
 
-// runFuzz fuzzes one target for the fuzz time and returns its row.
+// runFuzz fuzzes one target for the fuzz time and returns its row. Go
+// 1.26's fuzzing coordinator can fail a target that found nothing with a
+// bare "context deadline exceeded" as -fuzztime ends (a race between the
+// deadline and its workers, go.dev/issue/75804, fixed in Go 1.27): such a
+// run is fuzzed once more, and the row says so; twice in a row, the row
+// fails as unrun, never as a crash.
 func (c *config) runFuzz(ctx context.Context, f fuzzTarget) row {
+	r, race := c.fuzzOnce(ctx, f)
+	if !race {
+		return r
+	}
+	fmt.Fprintf(c.progress, "reliability: %s ended in Go's fuzz deadline race (go.dev/issue/75804) with no failing input; fuzzing it once more\n", r.Case)
+	r, race = c.fuzzOnce(ctx, f)
+	if race {
+		r.Crashes, r.Problem = 0, "not run: Go's fuzz deadline race twice (go.dev/issue/75804), no failing input"
+	}
+	r.Notes = strings.TrimSpace(r.Notes + " retried=go#75804")
+	return r
+}
+
+// coordinatorRace reports whether a fuzz target's output ends in the
+// race's signature: the bare error line right after the target's FAIL,
+// where a failing input or a target's own message would be.
+func coordinatorRace(output []string) bool {
+	for i := len(output) - 1; i > 0; i-- {
+		if strings.TrimSpace(output[i]) == "context deadline exceeded" {
+			return strings.HasPrefix(strings.TrimSpace(output[i-1]), "--- FAIL: Fuzz")
+		}
+	}
+	return false
+}
+
+// fuzzOnce fuzzes one target for the fuzz time and returns its row, and
+// whether it ended in Go's coordinator race rather than a finding.
+func (c *config) fuzzOnce(ctx context.Context, f fuzzTarget) (row, bool) {
 	id := testID{c.importPath(f.Dir), f.Name}
 	r := row{Area: "hostile", Case: f.Dir + "." + f.Name, Pkg: id.Pkg, Test: f.Name}
 	if f.Dir == "." {
@@ -181,7 +214,7 @@ func (c *config) runFuzz(ctx context.Context, f fuzzTarget) row {
 	}
 	if c.remaining() < c.fuzzTime+buildMargin {
 		r.Problem = "not run: time budget spent"
-		return r
+		return r, false
 	}
 	timeout := min(c.fuzzTime+2*time.Minute, c.remaining()-buildMargin)
 	cache := filepath.Join(c.logDir, "fuzzcache", strings.ReplaceAll(f.Dir, "/", "_"))
@@ -198,6 +231,8 @@ func (c *config) runFuzz(ctx context.Context, f fuzzTarget) row {
 		res = newResults()
 	}
 	r.Tried = res.execs[id]
+	_, found := res.inputs[id]
+	race := false
 	switch o := res.outcome(id); {
 	case err != nil:
 		r.Problem = "go test: " + err.Error()
@@ -206,9 +241,10 @@ func (c *config) runFuzz(ctx context.Context, f fuzzTarget) row {
 		if in, ok := res.inputs[id]; ok {
 			r.Notes = "input " + filepath.ToSlash(filepath.Join(f.Dir, in))
 		}
+		race = !found && coordinatorRace(res.output[id])
 	case o != "pass":
 		r.Problem = "fuzzing: " + o
 	}
 	fmt.Fprintf(c.progress, "reliability: fuzzed %s for %v: %d execs, %s\n", r.Case, time.Since(start).Round(time.Second), r.Tried, res.outcome(id))
-	return c.withDetail(r, res, logPath)
+	return c.withDetail(r, res, logPath), race
 }
