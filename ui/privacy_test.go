@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/motcua/kiosk/kiosk"
@@ -24,15 +23,8 @@ func everyText(w fyne.Window) []string {
 		if s, ok := textIn(o); ok {
 			out = append(out, s)
 		}
-		switch v := o.(type) {
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
+		for _, c := range children(o) {
+			walk(c)
 		}
 	}
 	walk(w.Content())

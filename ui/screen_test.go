@@ -70,18 +70,14 @@ func eachIn(root fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 			return
 		}
 		fn(o)
-		switch v := o.(type) {
+		switch o.(type) {
 		case *widget.Label, *widget.Button, *TouchButton, *widget.Entry, *touchEntry, *widget.RichText:
 			// Leaves for a reader: a Label draws itself with a RichText,
 			// which must not be read twice.
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
+			return
+		}
+		for _, c := range children(o) {
+			walk(c)
 		}
 	}
 	walk(root)
