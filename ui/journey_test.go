@@ -61,23 +61,32 @@ func answerPage(t *testing.T, k *Kiosk, w fyne.Window) {
 		test.Tap(findButton(t, w, "Tiếp tục"))
 		return
 	}
-	f := step.Field
-	answer, ok := birthAnswers[f.ID]
-	switch {
-	case !ok:
+	answer, ok := birthAnswers[step.Field.ID]
+	if !ok {
 		test.Tap(findButton(t, w, "Bỏ qua câu này"))
-	case f.Kind == kiosk.KindYesNo && answer == "yes":
-		test.Tap(findButton(t, w, "Có"))
-	case f.Kind == kiosk.KindSelect:
+		return
+	}
+	answerField(t, w, step.Field, answer)
+}
+
+// answerField answers f on screen with value as a citizen does: the
+// option's button, "Có"/"Không", or the value typed in the emptied answer
+// box and "Tiếp tục".
+func answerField(t *testing.T, w fyne.Window, f *kiosk.Field, value string) {
+	t.Helper()
+	switch f.Kind {
+	case kiosk.KindSelect:
 		for _, o := range f.Options {
-			if o.Value == answer {
+			if o.Value == value {
 				test.Tap(findButton(t, w, o.Label.VI))
 			}
 		}
+	case kiosk.KindYesNo:
+		test.Tap(findButton(t, w, map[string]string{"yes": "Có", "no": "Không"}[value]))
 	default:
 		entry := findShown(t, w, "the answer box", func(*widget.Entry) bool { return true })
 		entry.SetText("")
-		test.Type(entry, answer)
+		test.Type(entry, value)
 		test.Tap(findButton(t, w, "Tiếp tục"))
 	}
 }

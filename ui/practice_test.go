@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/motcua/kiosk/kiosk"
 	"github.com/motcua/kiosk/kiosk/practice"
@@ -24,25 +23,10 @@ func answerWithSample(t *testing.T, k *Kiosk, w fyne.Window, wrong string) {
 	}
 	f := step.Field
 	sample := k.opts.Practice.Sample(k.journey.Procedure().ID, f.ID)
-	switch f.Kind {
-	case kiosk.KindSelect:
-		for _, o := range f.Options {
-			if o.Value == sample {
-				test.Tap(findButton(t, w, o.Label.VI))
-			}
-		}
-	case kiosk.KindYesNo:
-		test.Tap(findButton(t, w, map[string]string{"yes": "Có", "no": "Không"}[sample]))
-	default:
-		entry := findShown(t, w, "the answer box", func(*widget.Entry) bool { return true })
-		if wrong != "" {
-			test.Type(entry, wrong)
-			test.Tap(findButton(t, w, "Tiếp tục"))
-			entry.SetText("")
-		}
-		test.Type(entry, sample)
-		test.Tap(findButton(t, w, "Tiếp tục"))
+	if wrong != "" && f.Kind != kiosk.KindSelect && f.Kind != kiosk.KindYesNo {
+		answerField(t, w, f, wrong) // refused next to the box
 	}
+	answerField(t, w, f, sample)
 }
 
 func TestPracticeRunSendsNothingAndSaysWhichStepToTryAgain(t *testing.T) {
