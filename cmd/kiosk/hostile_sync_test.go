@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -54,14 +52,7 @@ type hsCatalog struct {
 	why   string // for a refused one: the kind of error the sync loop logs
 }
 
-func (c hsCatalog) etag() string { return hsETag(c.raw) }
-
-// hsETag is the reference server's ETag of a catalog (centralsim's
-// catalogETag), which the test's stand-in serves too.
-func hsETag(raw []byte) string {
-	sum := sha256.Sum256(raw)
-	return `"` + hex.EncodeToString(sum[:8]) + `"`
-}
+func (c hsCatalog) etag() string { return centralsim.CatalogETag(c.raw) }
 
 // hsText is n characters (at most kiosk.MaxTextLen) of Vietnamese prose
 // from prefix on, with right-to-left overrides, isolates and zero-width
@@ -257,7 +248,7 @@ func hsServeCatalog(w http.ResponseWriter, r *http.Request, raw []byte) {
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}
-	etag := hsETag(raw)
+	etag := centralsim.CatalogETag(raw)
 	w.Header().Set("ETag", etag)
 	if r.Header.Get("If-None-Match") == etag {
 		w.WriteHeader(http.StatusNotModified)

@@ -152,7 +152,7 @@ func Open(opts Options) (*Server, error) {
 		log:        opts.Log,
 		catalog:    cat,
 		catalogRaw: opts.Catalog,
-		etag:       catalogETag(opts.Catalog),
+		etag:       CatalogETag(opts.Catalog),
 		calendar:   kiosk.NewCalendar(opts.Holidays...),
 		dice:       mathrand.New(mathrand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		links:      newLinkHub(),
