@@ -42,7 +42,7 @@ func TestCheckFile(t *testing.T) {
 	if err := offline.CheckFile(path, time.Second); err == nil {
 		t.Error("CheckFile(a store with garbled meta pages) = nil; want an error")
 	}
-	if aside, _ := filepath.Glob(path + ".corrupt-*"); len(aside) > 0 {
+	if aside := offline.MovedAside(dir); len(aside) > 0 {
 		t.Errorf("CheckFile moved the file aside (%s); it must only look", aside[0])
 	}
 }

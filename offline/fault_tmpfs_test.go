@@ -285,7 +285,7 @@ func (k *diskFull) reopen(t *testing.T, dir string) *offline.Store {
 		t.Fatalf("reopening the store on the full disk: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if aside, _ := filepath.Glob(filepath.Join(dir, offline.DBFile+".corrupt-*")); len(aside) > 0 {
+	if aside := offline.MovedAside(dir); len(aside) > 0 {
 		k.rec.corrupt++
 		t.Errorf("the store was moved aside as damaged: %s", aside[0])
 	}

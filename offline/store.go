@@ -127,6 +127,18 @@ func Open(dir string, opts Options) (*Store, error) {
 	return s, nil
 }
 
+// movedAsideInfix names a damaged database Open moved aside:
+// kiosk.db.corrupt-<UTC time>.
+const movedAsideInfix = ".corrupt-"
+
+// MovedAside lists the damaged databases Open has moved aside in dir,
+// oldest first: what IT staff keep and report, and what a test checks
+// never happened.
+func MovedAside(dir string) []string {
+	m, _ := filepath.Glob(filepath.Join(dir, DBFile+movedAsideInfix+"*"))
+	return m
+}
+
 // openChecked opens the bbolt file with bbolt's default, crash-safe options
 // (never NoSync) and a lock timeout, and runs bbolt's consistency check.
 func openChecked(path string, opts Options) (*bolt.DB, *Incident, error) {
@@ -140,7 +152,7 @@ func openChecked(path string, opts Options) (*bolt.DB, *Incident, error) {
 	if errors.Is(err, ErrAlreadyRunning) {
 		return nil, nil, err
 	}
-	aside := fmt.Sprintf("%s.corrupt-%s", path, opts.Now().UTC().Format("20060102T150405Z"))
+	aside := path + movedAsideInfix + opts.Now().UTC().Format("20060102T150405Z")
 	if renameErr := os.Rename(path, aside); renameErr != nil {
 		return nil, nil, fmt.Errorf("the database %s is damaged (%v) and cannot be moved aside: %w", path, err, renameErr)
 	}

@@ -277,7 +277,7 @@ func TestOpenNewerSchema(t *testing.T) {
 		t.Errorf("Open(schema 2) = %q; want it to say %q", err, want)
 	}
 	// A newer file is not damaged: it must stay where it is.
-	if matches, _ := filepath.Glob(filepath.Join(dir, DBFile+".corrupt-*")); len(matches) != 0 {
+	if matches := MovedAside(dir); len(matches) != 0 {
 		t.Errorf("a newer database was moved aside: %v", matches)
 	}
 }

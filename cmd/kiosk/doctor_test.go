@@ -402,7 +402,7 @@ func TestDoctorDatabase(t *testing.T) {
 			if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
 				t.Errorf("the doctor changed kiosk.db")
 			}
-			if moved, _ := filepath.Glob(path + ".corrupt-*"); len(moved) != 0 {
+			if moved := offline.MovedAside(dir); len(moved) != 0 {
 				t.Errorf("the doctor moved the database aside: %v", moved)
 			}
 		})

@@ -76,8 +76,7 @@ func (l *Ledger) CheckStore(dir string) (unsent int, err error) {
 		return 0, fmt.Errorf("reopening the store: %w", err)
 	}
 	defer s.Close()
-	aside, _ := filepath.Glob(filepath.Join(dir, offline.DBFile+".corrupt-*"))
-	if len(aside) > 0 {
+	if aside := offline.MovedAside(dir); len(aside) > 0 {
 		l.Corrupt++
 		return 0, fmt.Errorf("the store was damaged and moved aside as %s", filepath.Base(aside[0]))
 	}
