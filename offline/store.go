@@ -142,7 +142,8 @@ func MovedAside(dir string) []string {
 // openChecked opens the bbolt file with bbolt's default, crash-safe options
 // (never NoSync) and a lock timeout, and runs bbolt's consistency check.
 func openChecked(path string, opts Options) (*bolt.DB, *Incident, error) {
-	db, err := openBolt(path, opts)
+	o := &bolt.Options{Timeout: 500 * time.Millisecond, MaxSize: opts.MaxSize}
+	db, err := openBolt(path, o)
 	if err == nil {
 		if err = check(db); err == nil {
 			return db, nil, nil
@@ -158,24 +159,21 @@ func openChecked(path string, opts Options) (*bolt.DB, *Incident, error) {
 	}
 	incident := &Incident{At: opts.Now(), Kind: "database_corrupt",
 		Details: fmt.Sprintf("%v; moved aside as %s", err, filepath.Base(aside))}
-	db, err = openBolt(path, opts)
+	db, err = openBolt(path, o)
 	if err != nil {
 		return nil, nil, err
 	}
 	return db, incident, nil
 }
 
-func openBolt(path string, opts Options) (db *bolt.DB, err error) {
+func openBolt(path string, o *bolt.Options) (db *bolt.DB, err error) {
 	// A damaged file can make bbolt panic on a page it does not expect, or
 	// read past the end of the file (a fault): both must become an error,
 	// so that the file is moved aside instead of crashing every start.
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("open %s: unreadable database: %v", path, r)
-		}
-	}()
-	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: 500 * time.Millisecond, MaxSize: opts.MaxSize})
+	err = faultsAsErrors("unreadable database", func() (err error) {
+		db, err = bolt.Open(path, 0o600, o)
+		return err
+	})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("%w (data directory %s)", ErrAlreadyRunning, filepath.Dir(path))
 	}
@@ -183,6 +181,19 @@ func openBolt(path string, opts Options) (db *bolt.DB, err error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// faultsAsErrors runs fn, turning a panic or a fault on bbolt's memory
+// map, which a damaged file can cause, into an error that says what was
+// being done.
+func faultsAsErrors(what string, fn func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s: %v", what, r)
+		}
+	}()
+	return fn()
 }
 
 // check runs bbolt's consistency check and returns its first finding.
@@ -194,19 +205,15 @@ func openBolt(path string, opts Options) (db *bolt.DB, err error) {
 // time of the check (it reads every page: milliseconds for a small file,
 // longer with many scans) makes a save wait instead; rolling back
 // writes nothing, so it also works on a full disk.
-func check(db *bolt.DB) (err error) {
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("consistency check: unreadable page: %v", r)
+func check(db *bolt.DB) error {
+	return faultsAsErrors("consistency check: unreadable page", func() error {
+		tx, err := db.Begin(true)
+		if err != nil {
+			return fmt.Errorf("consistency check: %w", err)
 		}
-	}()
-	tx, err := db.Begin(true)
-	if err != nil {
-		return fmt.Errorf("consistency check: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	return checkTx(tx)
+		defer func() { _ = tx.Rollback() }()
+		return checkTx(tx)
+	})
 }
 
 // CheckFile runs the consistency check on the database at path, opened
@@ -214,23 +221,14 @@ func check(db *bolt.DB) (err error) {
 // a damaged file aside; kiosk doctor only looks). While the kiosk runs it
 // holds the lock, and CheckFile fails with ErrAlreadyRunning after
 // timeout. A damaged file's panic or fault becomes an error, as in Open.
-func CheckFile(path string, timeout time.Duration) (err error) {
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("unreadable: %v", r)
-		}
-	}()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return fmt.Errorf("%w (data directory %s)", ErrAlreadyRunning, filepath.Dir(path))
-	}
+func CheckFile(path string, timeout time.Duration) error {
+	db, err := openBolt(path, &bolt.Options{ReadOnly: true, Timeout: timeout})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	// A read transaction is enough here: the lock keeps every writer out.
-	return db.View(checkTx)
+	return faultsAsErrors("consistency check: unreadable page", func() error { return db.View(checkTx) })
 }
 
 func checkTx(tx *bolt.Tx) error {
