@@ -63,16 +63,14 @@ func (v *exportView) build() fyne.CanvasObject {
 	tr := k.tr
 	back := NewTouchButton(tr.T("admin.export.back"), theme.NavigateBackIcon(), v.onBack)
 	title := heading(tr.T(v.job.title))
-	hint := widget.NewLabel(tr.T("admin.export.hint"))
-	hint.Wrapping = fyne.TextWrapWord
+	hint := wrapped(tr.T("admin.export.hint"))
 
 	var sticks []fyne.CanvasObject
 	for _, dir := range v.dirs {
 		sticks = append(sticks, NewTouchButton(dir, theme.StorageIcon(), func() { v.export(dir) }))
 	}
 	if len(v.dirs) == 0 {
-		none := widget.NewLabel(tr.T("admin.export.none"))
-		none.Wrapping = fyne.TextWrapWord
+		none := wrapped(tr.T("admin.export.none"))
 		sticks = append(sticks, none)
 	}
 	sticks = append(sticks, container.NewHBox(NewTouchButton(tr.T("admin.export.rescan"), theme.ViewRefreshIcon(), v.onRescan)))

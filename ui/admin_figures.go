@@ -149,8 +149,7 @@ func (p *adminPanel) figuresView() fyne.CanvasObject {
 		return say("admin.figures.empty", widget.MediumImportance)
 	}
 	title := widget.NewLabelWithStyle(tr.T("admin.figures.title", "days", len(s.days)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	totals := widget.NewLabel(s.totalsText(tr))
-	totals.Wrapping = fyne.TextWrapWord
+	totals := wrapped(s.totalsText(tr))
 	if s.total.Started == 0 { // help asked or practice only: no bar to draw
 		return container.NewVBox(title, totals)
 	}

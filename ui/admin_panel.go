@@ -139,8 +139,7 @@ func (p *adminPanel) statusView() fyne.CanvasObject {
 	column := func(pairs ...string) fyne.CanvasObject {
 		var objs []fyne.CanvasObject
 		for i := 0; i+1 < len(pairs); i += 2 {
-			value := widget.NewLabel(pairs[i+1])
-			value.Wrapping = fyne.TextWrapWord
+			value := wrapped(pairs[i+1])
 			objs = append(objs, widget.NewLabelWithStyle(tr.T(pairs[i]), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), value)
 		}
 		return container.New(layout.NewFormLayout(), objs...)

@@ -20,8 +20,7 @@ func (k *Kiosk) consentScreen() fyne.CanvasObject {
 	tr := k.tr
 	title := heading(tr.T("consent.title"))
 	title.Wrapping = fyne.TextWrapWord
-	body := widget.NewLabel(tr.T("consent.body", "procedure", k.current.Name.In(tr.lang)))
-	body.Wrapping = fyne.TextWrapWord
+	body := wrapped(tr.T("consent.body", "procedure", k.current.Name.In(tr.lang)))
 	accept := &widget.Button{Text: tr.T("consent.accept"), Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: k.citizenConfirms(k.onConsent)}
 	decline := &widget.Button{Text: tr.T("consent.decline"), Icon: theme.CancelIcon(), OnTapped: k.onDecline}
 	buttons := container.NewGridWithColumns(2, decline, k.pointGuarded(accept, "assist.hint.consent"))

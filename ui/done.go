@@ -58,8 +58,7 @@ func (k *Kiosk) doneScreen() fyne.CanvasObject {
 	}
 	title := heading(tr.T("done.title"))
 	code := heading(r.Code)
-	info := widget.NewLabel(tr.T("done.due", "date", r.DueDate) + "\n" + k.feeLine() + "\n" + tr.T("done.next"))
-	info.Wrapping = fyne.TextWrapWord
+	info := wrapped(tr.T("done.due", "date", r.DueDate) + "\n" + k.feeLine() + "\n" + tr.T("done.next"))
 	left := container.NewVBox(title, widget.NewLabel(tr.T("done.code")), code, info)
 	if pay := k.payChoice(); pay != nil {
 		left.Add(pay)

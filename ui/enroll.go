@@ -104,8 +104,7 @@ func (s *enrollScreen) build() fyne.CanvasObject {
 		return s.buildDone()
 	}
 	title := heading(s.t("title"))
-	intro := widget.NewLabel(s.t("intro"))
-	intro.Wrapping = fyne.TextWrapWord
+	intro := wrapped(s.t("intro"))
 	s.serverEntry = widget.NewEntry()
 	s.serverEntry.SetText(s.server)
 	s.serverEntry.SetPlaceHolder("https://…")
@@ -261,13 +260,11 @@ func (s *enrollScreen) buildDone() fyne.CanvasObject {
 	lines := []fyne.CanvasObject{title}
 	for _, l := range []struct{ key, value string }{{"done.device", d.DeviceID}, {"done.unit", d.Unit}, {"done.place", d.Location}, {"done.server", d.Server}} {
 		if l.value != "" {
-			line := widget.NewLabel(s.t(l.key, "value", l.value))
-			line.Wrapping = fyne.TextWrapWord
+			line := wrapped(s.t(l.key, "value", l.value))
 			lines = append(lines, line)
 		}
 	}
-	key := widget.NewLabel(s.t("done.key"))
-	key.Wrapping = fyne.TextWrapWord
+	key := wrapped(s.t("done.key"))
 	lines = append(lines, key)
 	start := &widget.Button{Text: s.t("start"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance, OnTapped: func() {
 		if s.started != nil {

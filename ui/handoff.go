@@ -32,8 +32,7 @@ func (s *handoffScreen) build() fyne.CanvasObject {
 	if l.session.ID != "" && l.onSession != nil {
 		s.give(l.session) // shown again (a language switch): the session has it already, give it again
 	}
-	hint := widget.NewLabel(tr.T("handoff.hint"))
-	hint.Wrapping = fyne.TextWrapWord
+	hint := wrapped(tr.T("handoff.hint"))
 	parts = append(parts, hint, l.view(tr.T("handoff.scan")))
 	return NewTouchScroll(container.NewPadded(container.NewVBox(parts...)))
 }

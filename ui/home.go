@@ -28,8 +28,7 @@ func (k *Kiosk) homeScreen() fyne.CanvasObject {
 	}
 	top := []fyne.CanvasObject{welcome}
 	if k.notice != "" {
-		n := widget.NewLabel(k.notice)
-		n.Wrapping = fyne.TextWrapWord
+		n := wrapped(k.notice)
 		n.Alignment = fyne.TextAlignCenter
 		top = append(top, n)
 		k.notice = "" // said once

@@ -17,8 +17,7 @@ func (k *Kiosk) identityScreen() fyne.CanvasObject {
 	tr := k.tr
 	title := heading(tr.T("identity.title"))
 	title.Wrapping = fyne.TextWrapWord
-	hint := widget.NewLabel(tr.T("identity.hint"))
-	hint.Wrapping = fyne.TextWrapWord
+	hint := wrapped(tr.T("identity.hint"))
 	problem := widget.NewLabel("")
 	problem.Importance, problem.Wrapping = widget.DangerImportance, fyne.TextWrapWord
 	problem.Hide()

@@ -130,8 +130,7 @@ func (l *link) view(title string) fyne.CanvasObject {
 	tr := l.k.tr
 	heading := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	heading.Wrapping = fyne.TextWrapWord
-	steps := widget.NewLabel(tr.T("link.steps", "unit", l.k.unit))
-	steps.Wrapping = fyne.TextWrapWord
+	steps := wrapped(tr.T("link.steps", "unit", l.k.unit))
 	side := container.NewVBox(heading, steps, widget.NewLabel(tr.T("link.code")), l.code, l.countdown, l.status)
 	return container.NewBorder(nil, nil, l.qr, nil, side)
 }

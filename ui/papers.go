@@ -46,12 +46,10 @@ func (s *wizardScreen) papers() fyne.CanvasObject {
 	for _, f := range s.j.AttachmentFields() {
 		rows = append(rows, s.k.point(s.attachmentBox(f), "assist.hint.paper"), widget.NewSeparator())
 	}
-	bring := widget.NewLabel(tr.T("wizard.papers.hint"))
-	bring.Wrapping = fyne.TextWrapWord
+	bring := wrapped(tr.T("wizard.papers.hint"))
 	rows = append(rows, bring)
 	for i, d := range s.j.Procedure().Docs {
-		l := widget.NewLabel(fmt.Sprintf("%d. %s", i+1, d.Name.In(lang)))
-		l.Wrapping = fyne.TextWrapWord
+		l := wrapped(fmt.Sprintf("%d. %s", i+1, d.Name.In(lang)))
 		rows = append(rows, l)
 	}
 	next := &widget.Button{Text: tr.T("wizard.next"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance,
@@ -74,8 +72,7 @@ func (s *wizardScreen) attachmentBox(f *kiosk.Field) fyne.CanvasObject {
 	label.Wrapping = fyne.TextWrapWord
 	parts := []fyne.CanvasObject{label}
 	if help := f.Help.In(lang); help != "" {
-		h := widget.NewLabel(help)
-		h.Wrapping = fyne.TextWrapWord
+		h := wrapped(help)
 		parts = append(parts, h)
 	}
 	var buttons []fyne.CanvasObject

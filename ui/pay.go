@@ -122,8 +122,7 @@ func (k *Kiosk) payScreen() fyne.CanvasObject {
 	case p.state == "":
 		body = widget.NewLabel(tr.T("pay.making"))
 	case p.state == PaymentExpired:
-		msg := widget.NewLabel(tr.T("pay.expired"))
-		msg.Wrapping = fyne.TextWrapWord
+		msg := wrapped(tr.T("pay.expired"))
 		again := &widget.Button{Text: tr.T("pay.retry"), Icon: theme.ViewRefreshIcon(), Importance: widget.HighImportance,
 			OnTapped: func() { k.startPayment(); k.show() }}
 		body = container.NewVBox(msg, again)
@@ -142,10 +141,8 @@ func (k *Kiosk) payOrder(p *payment) fyne.CanvasObject {
 	qr.ScaleMode, qr.FillMode = canvas.ImageScalePixels, canvas.ImageFillContain
 	qr.SetMinSize(fyne.NewSquareSize(payQRSize))
 	amount := heading(kiosk.FormatDong(p.order.Amount))
-	steps := widget.NewLabel(tr.T("pay.steps"))
-	steps.Wrapping = fyne.TextWrapWord
-	facts := widget.NewLabel(tr.T("pay.payee", "payee", p.order.Payee) + "\n" + tr.T("pay.for", "code", k.receipt.Code))
-	facts.Wrapping = fyne.TextWrapWord
+	steps := wrapped(tr.T("pay.steps"))
+	facts := wrapped(tr.T("pay.payee", "payee", p.order.Payee) + "\n" + tr.T("pay.for", "code", k.receipt.Code))
 	k.tickPayment()
 	side := container.NewVBox(widget.NewLabel(tr.T("pay.amount")), amount, facts, steps, p.countdown)
 	return container.NewBorder(nil, nil, qr, nil, side)

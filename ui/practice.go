@@ -41,8 +41,7 @@ func (k *Kiosk) practiceScreen() fyne.CanvasObject {
 	tr := k.tr
 	title := heading(tr.T("practice.title"))
 	title.Wrapping = fyne.TextWrapWord
-	intro := widget.NewLabel(tr.T("practice.intro"))
-	intro.Wrapping = fyne.TextWrapWord
+	intro := wrapped(tr.T("practice.intro"))
 	var choices []fyne.CanvasObject
 	for i := range k.opts.Practice.Catalog.Procedures {
 		p := &k.opts.Practice.Catalog.Procedures[i]
@@ -159,13 +158,6 @@ func (k *Kiosk) stepList(proc *kiosk.Procedure, steps []string) string {
 		names = append(names, k.tr.T("practice.more", "count", more))
 	}
 	return joinList(names, k.tr.lang)
-}
-
-// wrapped is a label whose text wraps at the screen's width.
-func wrapped(text string) *widget.Label {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	return l
 }
 
 // joinList joins names as a sentence does: "a, b và c".

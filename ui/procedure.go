@@ -80,7 +80,6 @@ func noteSuffix(note string) string {
 func section(title, text string) fyne.CanvasObject {
 	t := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.SizeName = theme.SizeNameSubHeadingText
-	body := widget.NewLabel(text)
-	body.Wrapping = fyne.TextWrapWord
+	body := wrapped(text)
 	return container.NewVBox(t, body)
 }

@@ -44,8 +44,7 @@ func (s *wizardScreen) feeRow() fyne.CanvasObject {
 	// A small bill: each line with its amount on the right, then the total.
 	bill := container.NewGridWithColumns(2)
 	for _, l := range q.Lines {
-		text := widget.NewLabel(l.Text.In(lang))
-		text.Wrapping = fyne.TextWrapWord
+		text := wrapped(l.Text.In(lang))
 		bill.Add(text)
 		bill.Add(widget.NewLabelWithStyle(signedDong(l.Amount), fyne.TextAlignTrailing, fyne.TextStyle{}))
 	}
@@ -66,8 +65,7 @@ func (s *wizardScreen) reviewRow(it kiosk.ReviewItem) fyne.CanvasObject {
 	tr, lang := s.k.tr, s.k.tr.lang
 	label := widget.NewLabelWithStyle(it.Field.Label.In(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	label.Wrapping = fyne.TextWrapWord
-	value := widget.NewLabel(s.display(it))
-	value.Wrapping = fyne.TextWrapWord
+	value := wrapped(s.display(it))
 	parts := []fyne.CanvasObject{label, value}
 	if !it.Problem.IsZero() {
 		p := widget.NewLabel(it.Problem.In(lang))

@@ -106,6 +106,13 @@ func heading(text string) *widget.Label {
 	return l
 }
 
+// wrapped is a label whose text wraps at the screen's width.
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
 // WarmFonts loads the fonts the screens use, so that building the first
 // screen does not wait for them: parsing the font files is most of what
 // the first screen costs. Fyne's font caches are safe for concurrent use,

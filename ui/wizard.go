@@ -90,8 +90,7 @@ func (s *wizardScreen) question(f *kiosk.Field) fyne.CanvasObject {
 	label.Wrapping = fyne.TextWrapWord
 	parts := []fyne.CanvasObject{label}
 	if help := f.Help.In(lang); help != "" {
-		h := widget.NewLabel(help)
-		h.Wrapping = fyne.TextWrapWord
+		h := wrapped(help)
 		parts = append(parts, h)
 	}
 	if sample := s.k.sampleHint(f); sample != nil && !typed(f.Kind) {
